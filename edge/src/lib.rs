@@ -1,0 +1,127 @@
+//! `onegate-edge` is the Cloudflare Worker that serves the hub and gates each module.
+//!
+//! One Worker answers for every host name: the bare host (`localhost` in development) is the hub,
+//! and `<module>.<hub host>` (for example `psa.localhost`) is the gate in front of that module.
+//! State lives in the D1 database bound as `DB`. This crate decides nothing itself: every rule
+//! lives in `onegate-core`; the Worker only reads requests, asks the core and writes responses.
+//!
+//! FIXME: only the skeleton exists (host routing, `/healthz`, a placeholder hub page); the hub
+//! and gate routes arrive with the core's decisions.
+
+use serde_json::json;
+use worker::{Context, Env, Method, Request, Response, Result, event};
+
+/// Which part of onegate a request is for, decided by its host name.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Site {
+    /// The hub: the identity provider and customer portal.
+    Hub,
+    /// The gate in front of the module named by the first host label (`psa` for `psa.localhost`).
+    Module(String),
+}
+
+impl Site {
+    /// Routes a host name: a single extra label in front of the hub host names a module; anything
+    /// else (the hub host itself, an IP address) is the hub.
+    ///
+    /// FIXME: assumes the hub host is a single label (`localhost`); a deployed hub host such as
+    /// `hub.example.com` needs the hub host name from configuration.
+    pub fn from_host(host: &str) -> Site {
+        let host = host.trim_end_matches('.').to_ascii_lowercase();
+        if host.parse::<std::net::IpAddr>().is_ok() {
+            return Site::Hub;
+        }
+
+        match host.split_once('.') {
+            Some((label, rest)) if !label.is_empty() && !rest.is_empty() => {
+                Site::Module(label.to_string())
+            }
+            _ => Site::Hub,
+        }
+    }
+
+    /// The name used in logs and JSON answers: `hub` or the module's name.
+    pub fn name(&self) -> &str {
+        match self {
+            Site::Hub => "hub",
+            Site::Module(name) => name,
+        }
+    }
+}
+
+#[event(fetch)]
+async fn fetch(req: Request, env: Env, _ctx: Context) -> Result<Response> {
+    let url = req.url()?;
+    let site = Site::from_host(url.host_str().unwrap_or_default());
+
+    match (req.method(), url.path(), &site) {
+        (Method::Get, "/healthz", _) => healthz(&env, &site).await,
+        (Method::Get, "/", Site::Hub) => hub_page(&env).await,
+        (method, path, _) => not_found(&method, path),
+    }
+}
+
+/// Proves the Worker runs and D1 answers: counts the tenants.
+async fn healthz(env: &Env, site: &Site) -> Result<Response> {
+    match tenant_count(env).await {
+        Ok(tenants) => Response::from_json(&json!({
+            "ok": true,
+            "site": site.name(),
+            "db": { "tenants": tenants },
+        })),
+        Err(err) => Ok(Response::from_json(&json!({
+            "ok": false,
+            "site": site.name(),
+            "error": { "code": "db_unavailable", "message": format!("d1 query failed: {err}") },
+        }))?
+        .with_status(503)),
+    }
+}
+
+/// The number of rows in `tenants`, as D1 reports it.
+async fn tenant_count(env: &Env) -> Result<u64> {
+    let db = env.d1("DB")?;
+    let row = db.prepare("SELECT COUNT(*) AS n FROM tenants").first::<u64>(Some("n")).await?;
+    Ok(row.unwrap_or(0))
+}
+
+/// A placeholder hub page that shows what the database holds, until the hub UI exists.
+async fn hub_page(env: &Env) -> Result<Response> {
+    let status = match tenant_count(env).await {
+        Ok(n) => format!("{n} tenant(s) in the database"),
+        Err(_) => "database unavailable".to_string(),
+    };
+    let html = format!(
+        "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\
+         <title>onegate hub</title></head>\n<body><main><h1>onegate hub</h1>\
+         <p id=\"db-status\">{status}</p></main></body></html>\n"
+    );
+    Response::from_html(html)
+}
+
+/// A JSON 404 that names the route that was not found.
+fn not_found(method: &Method, path: &str) -> Result<Response> {
+    let body = json!({
+        "error": { "code": "not_found", "message": format!("no route for {method} {path}") },
+    });
+    Ok(Response::from_json(&body)?.with_status(404))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Site;
+
+    #[test]
+    fn host_names_route_to_hub_or_module() {
+        let table = [
+            ("localhost", Site::Hub),
+            ("127.0.0.1", Site::Hub),
+            ("psa.localhost", Site::Module("psa".into())),
+            ("PSA.localhost.", Site::Module("psa".into())),
+            (".localhost", Site::Hub),
+        ];
+        for (host, expected) in table {
+            assert_eq!(Site::from_host(host), expected, "host {host}");
+        }
+    }
+}

@@ -1,0 +1,100 @@
+//! `cargo xtask`: the one entry point for installing, building, running and testing onegate.
+//!
+//! Every command works from a fresh clone on a machine that only reaches the package registries:
+//! `setup` installs what is missing (and is quick when nothing is), `build` produces the Worker
+//! bundles without downloading anything, `dev` runs the hub and the demo modules locally, and
+//! `test` runs every check and ends with one `tests: N passed, M failed` line.
+
+mod build;
+mod proc;
+mod servers;
+mod setup;
+mod test;
+
+use std::path::PathBuf;
+
+use anyhow::{Result, bail};
+
+const USAGE: &str = "\
+usage: cargo xtask <command> [--release]
+
+commands:
+  setup   install the toolchain pieces that are missing (wasm32 target, wasm-bindgen-cli,
+          worker-build, npm packages, Chromium)
+  build   build the Worker bundles (release profile by default; --dev for a quick build)
+  dev     setup + build + migrate + seed, then serve the hub on :8787 and the demo on :8788
+  test    fmt, clippy, native tests, core tests in wasm, Worker builds, end-to-end tests
+  bench   run the benchmarks that exist";
+
+/// Which cargo profile the Worker bundles are built with.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Profile {
+    /// Unoptimised, quick to build; what `dev` and `test` use unless told otherwise.
+    Dev,
+    /// The size-tuned profile that ships.
+    Release,
+}
+
+fn main() {
+    proc::install_interrupt_handler();
+    if let Err(err) = run() {
+        proc::stop_all_groups();
+        eprintln!("xtask: error: {err:#}");
+        std::process::exit(1);
+    }
+}
+
+fn run() -> Result<()> {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let Some((command, flags)) = args.split_first() else {
+        println!("{USAGE}");
+        return Ok(());
+    };
+
+    let mut profile = None;
+    for flag in flags {
+        match flag.as_str() {
+            "--release" => profile = Some(Profile::Release),
+            "--dev" => profile = Some(Profile::Dev),
+            other => bail!("unknown option {other:?}\n\n{USAGE}"),
+        }
+    }
+
+    let root = repo_root();
+    proc::prepare_path(&root);
+    match command.as_str() {
+        "setup" => setup::run(&root),
+        "build" => build::run(&root, profile.unwrap_or(Profile::Release)),
+        "dev" => servers::dev(&root, profile.unwrap_or(Profile::Dev)),
+        "test" => test::run(&root, profile.unwrap_or(Profile::Dev)),
+        "bench" => bench(&root),
+        "help" | "--help" | "-h" => {
+            println!("{USAGE}");
+            Ok(())
+        }
+        other => bail!("unknown command {other:?}\n\n{USAGE}"),
+    }
+}
+
+/// The repository root: the parent of this crate's directory.
+fn repo_root() -> PathBuf {
+    let manifest_dir = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    manifest_dir.parent().map(PathBuf::from).unwrap_or(manifest_dir)
+}
+
+/// Runs the benchmarks of every crate that has a `benches/` folder.
+fn bench(root: &std::path::Path) -> Result<()> {
+    let mut ran = false;
+    for krate in ["core", "edge", "web", "demo"] {
+        if !root.join(krate).join("benches").is_dir() {
+            continue;
+        }
+        let package = build::package_name(root, krate)?;
+        proc::run(proc::cargo(root).args(["bench", "-p", &package]))?;
+        ran = true;
+    }
+    if !ran {
+        println!("xtask: no benchmarks yet (add <crate>/benches/ and they run here)");
+    }
+    Ok(())
+}
