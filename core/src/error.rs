@@ -1,0 +1,186 @@
+//! The one error type that crosses the core's boundary.
+//!
+//! Every error carries a [`ErrorKind`] with a stable machine code (`"require_hub_login_needs_unified_login"`)
+//! that the edge, the admin screens and JavaScript callers match on, and a lower-case message
+//! written for the person who has to act on it (a tenant admin, a user at a login page).
+
+use std::fmt;
+
+use serde::Serialize;
+
+/// What went wrong, as a stable code. New kinds may be added, so match with a wildcard arm.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum ErrorKind {
+    // --- module settings ---
+    /// `require_hub_login` was turned on while `unified_login` is off.
+    RequireHubLoginNeedsUnifiedLogin,
+    /// Provisioning was turned on while one of its five defaults is missing.
+    ProvisioningDefaultMissing,
+    /// A setting names a security level the module does not have.
+    SecurityLevelUnknown,
+    /// The default security level for new accounts is inactive.
+    DefaultSecurityLevelInactive,
+    /// The default security level was about to be inactivated.
+    DefaultSecurityLevelCannotBeInactivated,
+    /// The default security level was about to be deleted.
+    DefaultSecurityLevelCannotBeDeleted,
+    /// A user exception names a user the module does not have.
+    UserExceptionUnknown,
+    /// A user exception is listed twice.
+    UserExceptionDuplicate,
+    /// An access group names a hub group the tenant does not have.
+    AccessGroupUnknown,
+    /// An access group is listed twice.
+    AccessGroupDuplicate,
+    /// Two security levels of one module share an id.
+    SecurityLevelDuplicate,
+    /// A value is empty, too long or otherwise unusable.
+    ValueInvalid,
+
+    // --- provisioning ---
+    /// The hub user has no access to the module.
+    ModuleAccessMissing,
+    /// The module has no account for the user and provisioning is off.
+    ModuleAccountMissing,
+    /// The matching module account is already linked to another hub user.
+    ModuleAccountLinkedElsewhere,
+    /// An account with the same email exists, but the hub email is not verified.
+    HubEmailUnverified,
+    /// More than one module account has the user's email.
+    ModuleAccountAmbiguous,
+
+    // --- return URLs ---
+    /// A return URL could not be used.
+    ReturnUrlRejected,
+
+    // --- tokens ---
+    /// The token is not three base64url segments of JSON, or a claim has the wrong type.
+    TokenMalformed,
+    /// The token is larger than the gate accepts.
+    TokenTooLarge,
+    /// The header names an algorithm that is not the one pinned for its key.
+    TokenAlgorithmMismatch,
+    /// The header carries `crit`, which this verifier does not understand.
+    TokenCriticalHeader,
+    /// The header has no `kid`, or a `kid` the key set does not hold.
+    TokenKeyUnknown,
+    /// The header's `typ` is not the one expected.
+    TokenTypeMismatch,
+    /// The signature does not verify.
+    TokenSignatureInvalid,
+    /// `iss` is not exactly the hub.
+    TokenIssuerMismatch,
+    /// `aud` does not include this module.
+    TokenAudienceMismatch,
+    /// `exp` lies in the past (beyond the leeway).
+    TokenExpired,
+    /// `nbf` or `iat` lies in the future (beyond the leeway).
+    TokenNotYetValid,
+    /// A required claim is missing.
+    TokenClaimMissing,
+    /// A JWKS document or key could not be used.
+    KeySetInvalid,
+    /// Signing failed (bad key material).
+    SigningFailed,
+}
+
+impl ErrorKind {
+    /// The stable machine code, for logs, JSON bodies and JavaScript callers.
+    pub fn code(self) -> &'static str {
+        match self {
+            ErrorKind::RequireHubLoginNeedsUnifiedLogin => "require_hub_login_needs_unified_login",
+            ErrorKind::ProvisioningDefaultMissing => "provisioning_default_missing",
+            ErrorKind::SecurityLevelUnknown => "security_level_unknown",
+            ErrorKind::DefaultSecurityLevelInactive => "default_security_level_inactive",
+            ErrorKind::DefaultSecurityLevelCannotBeInactivated => {
+                "default_security_level_cannot_be_inactivated"
+            }
+            ErrorKind::DefaultSecurityLevelCannotBeDeleted => {
+                "default_security_level_cannot_be_deleted"
+            }
+            ErrorKind::UserExceptionUnknown => "user_exception_unknown",
+            ErrorKind::UserExceptionDuplicate => "user_exception_duplicate",
+            ErrorKind::AccessGroupUnknown => "access_group_unknown",
+            ErrorKind::AccessGroupDuplicate => "access_group_duplicate",
+            ErrorKind::SecurityLevelDuplicate => "security_level_duplicate",
+            ErrorKind::ValueInvalid => "value_invalid",
+            ErrorKind::ModuleAccessMissing => "module_access_missing",
+            ErrorKind::ModuleAccountMissing => "module_account_missing",
+            ErrorKind::ModuleAccountLinkedElsewhere => "module_account_linked_elsewhere",
+            ErrorKind::HubEmailUnverified => "hub_email_unverified",
+            ErrorKind::ModuleAccountAmbiguous => "module_account_ambiguous",
+            ErrorKind::ReturnUrlRejected => "return_url_rejected",
+            ErrorKind::TokenMalformed => "token_malformed",
+            ErrorKind::TokenTooLarge => "token_too_large",
+            ErrorKind::TokenAlgorithmMismatch => "token_algorithm_mismatch",
+            ErrorKind::TokenCriticalHeader => "token_critical_header",
+            ErrorKind::TokenKeyUnknown => "token_key_unknown",
+            ErrorKind::TokenTypeMismatch => "token_type_mismatch",
+            ErrorKind::TokenSignatureInvalid => "token_signature_invalid",
+            ErrorKind::TokenIssuerMismatch => "token_issuer_mismatch",
+            ErrorKind::TokenAudienceMismatch => "token_audience_mismatch",
+            ErrorKind::TokenExpired => "token_expired",
+            ErrorKind::TokenNotYetValid => "token_not_yet_valid",
+            ErrorKind::TokenClaimMissing => "token_claim_missing",
+            ErrorKind::KeySetInvalid => "key_set_invalid",
+            ErrorKind::SigningFailed => "signing_failed",
+        }
+    }
+
+    /// True for kinds that describe a bad or unacceptable token or key set. The edge answers
+    /// these with 401 and a fresh sign-in, never with a 5xx.
+    pub fn is_token_error(self) -> bool {
+        self.code().starts_with("token_") || self == ErrorKind::KeySetInvalid
+    }
+}
+
+/// An error from the core: a kind with a stable code, and a message a person can act on.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{message}")]
+pub struct Error {
+    kind: ErrorKind,
+    message: String,
+}
+
+impl Error {
+    /// Builds an error; `message` is lower-case and ends without a period.
+    pub fn new(kind: ErrorKind, message: impl Into<String>) -> Error {
+        Error { kind, message: message.into() }
+    }
+
+    /// What went wrong.
+    pub fn kind(&self) -> ErrorKind {
+        self.kind
+    }
+
+    /// The stable machine code of [`Error::kind`].
+    pub fn code(&self) -> &'static str {
+        self.kind.code()
+    }
+
+    /// The message for the person who has to act on it.
+    pub fn message(&self) -> &str {
+        &self.message
+    }
+}
+
+impl Serialize for Error {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut st = s.serialize_struct("Error", 2)?;
+        st.serialize_field("code", self.code())?;
+        st.serialize_field("message", &self.message)?;
+        st.end()
+    }
+}
+
+impl fmt::Display for ErrorKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.code())
+    }
+}
+
+/// The core's result type.
+pub type Result<T, E = Error> = std::result::Result<T, E>;

@@ -1,0 +1,293 @@
+//! The provisioning plan: what a hub sign-in to a module does to the module's accounts.
+//!
+//! The gate asks for a plan at every hub sign-in and carries it out against the module (over
+//! SCIM). A plan creates an account with the module's defaults, links an existing account with
+//! the same verified email, updates the account's security level from the access groups, or
+//! changes nothing. Only the username and the security level ever leave the hub
+//! ([`SyncPayload`]); a created account yields a [`BillingLine`].
+
+use serde::{Deserialize, Serialize};
+
+use crate::access::{self, Moment, Resolution};
+use crate::model::{HubGroup, HubUser, LicenseType, ModuleAccount, ModuleSettings, SecurityLevel};
+use crate::model::same_email;
+use crate::{Error, ErrorKind, Result};
+
+/// Every fact a provisioning plan reads.
+#[derive(Debug, Clone, Copy)]
+pub struct ProvisioningInput<'a> {
+    /// The module being signed in to.
+    pub module_id: &'a str,
+    /// The hub user signing in.
+    pub user: &'a HubUser,
+    /// Whether the hub grants the user access to the module.
+    pub entitled: bool,
+    /// The module's settings.
+    pub settings: &'a ModuleSettings,
+    /// The tenant's hub groups.
+    pub groups: &'a [HubGroup],
+    /// The module's security levels.
+    pub levels: &'a [SecurityLevel],
+    /// The module's accounts that may concern this user: those linked to a hub user and those
+    /// with the user's email. Others are ignored.
+    pub accounts: &'a [ModuleAccount],
+    /// Unix seconds, for the billing line's date.
+    pub now: i64,
+}
+
+/// The only data that crosses from the hub to a module: a username and an access level.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SyncPayload {
+    /// The module username.
+    pub username: String,
+    /// The security level id.
+    pub security_level: String,
+}
+
+/// A module account to create, with the module's defaults.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NewAccount {
+    /// The username: the hub email, lower-cased.
+    pub username: String,
+    /// The hub user the account is linked to.
+    pub hub_user: String,
+    /// Always a full license; barred license types are never created by the hub.
+    pub license_type: LicenseType,
+    /// The resolved security level id.
+    pub security_level: String,
+    /// The module's default timesheet approver.
+    pub timesheet_approver: String,
+    /// The module's default department.
+    pub department: String,
+    /// The module's default expense report approver.
+    pub expense_report_approver: String,
+    /// The module's default role.
+    pub role: String,
+}
+
+/// A charge for a seat added by provisioning.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BillingLine {
+    /// Always `"seat_added"`.
+    pub kind: String,
+    /// The module the seat is in.
+    pub module_id: String,
+    /// The hub user the seat is for.
+    pub hub_user: String,
+    /// The day the seat was added, `YYYY-MM-DD` (UTC).
+    pub date: String,
+}
+
+/// What to do.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case", tag = "action")]
+pub enum Plan {
+    /// Create an account.
+    Create {
+        /// The account to create.
+        account: NewAccount,
+        /// The charge to record.
+        billing: BillingLine,
+        /// How the level was chosen.
+        resolution: Resolution,
+    },
+    /// Link the existing account with the user's email to the hub user.
+    Link {
+        /// The module's id for the account.
+        account_id: String,
+        /// Its username.
+        username: String,
+        /// The level to set, when it changes.
+        set_level: Option<String>,
+        /// How the level was chosen.
+        resolution: Resolution,
+    },
+    /// Set the linked account's level.
+    UpdateLevel {
+        /// The module's id for the account.
+        account_id: String,
+        /// Its username.
+        username: String,
+        /// The level it has now.
+        from: String,
+        /// The level to set.
+        to: String,
+        /// How the level was chosen.
+        resolution: Resolution,
+    },
+    /// The linked account is as it should be.
+    Nothing {
+        /// The module's id for the account.
+        account_id: String,
+        /// Its username.
+        username: String,
+        /// How the level was chosen.
+        resolution: Resolution,
+    },
+}
+
+impl Plan {
+    /// The module username the user signs in as once the plan is carried out.
+    pub fn username(&self) -> &str {
+        match self {
+            Plan::Create { account, .. } => &account.username,
+            Plan::Link { username, .. }
+            | Plan::UpdateLevel { username, .. }
+            | Plan::Nothing { username, .. } => username,
+        }
+    }
+
+    /// What must be sent to the module, if anything: only the username and the level.
+    pub fn sync_payload(&self) -> Option<SyncPayload> {
+        let (username, level) = match self {
+            Plan::Create { account, .. } => (&account.username, &account.security_level),
+            Plan::Link { username, set_level: Some(level), .. } => (username, level),
+            Plan::UpdateLevel { username, to, .. } => (username, to),
+            Plan::Link { set_level: None, .. } | Plan::Nothing { .. } => return None,
+        };
+        Some(SyncPayload { username: username.clone(), security_level: level.clone() })
+    }
+}
+
+/// Plans what a hub sign-in of `input.user` does to the module's accounts.
+pub fn plan(input: ProvisioningInput<'_>) -> Result<Plan> {
+    let user = input.user;
+
+    if !input.entitled {
+        return Err(Error::new(
+            ErrorKind::ModuleAccessMissing,
+            "you do not have access to this module; ask your administrator to grant it in the hub",
+        ));
+    }
+
+    let resolve = |moment| {
+        access::resolve(input.settings, input.groups, input.levels, &user.groups, moment)
+    };
+
+    if let Some(account) = input.accounts.iter().find(|it| it.hub_user.as_deref() == Some(&user.id))
+    {
+        let resolution = resolve(Moment::SignIn);
+        return Ok(match resolution.level.clone() {
+            Some(to) if to != account.security_level => Plan::UpdateLevel {
+                account_id: account.id.clone(),
+                username: account.username.clone(),
+                from: account.security_level.clone(),
+                to,
+                resolution,
+            },
+            _ => Plan::Nothing {
+                account_id: account.id.clone(),
+                username: account.username.clone(),
+                resolution,
+            },
+        });
+    }
+
+    let same: Vec<&ModuleAccount> = input
+        .accounts
+        .iter()
+        .filter(|it| it.email.as_deref().is_some_and(|email| same_email(email, &user.email)))
+        .collect();
+
+    if same.len() > 1 {
+        return Err(Error::new(
+            ErrorKind::ModuleAccountAmbiguous,
+            format!(
+                "{} module accounts share your email address, so none is linked; \
+                 ask your administrator to keep one",
+                same.len()
+            ),
+        ));
+    }
+
+    if let Some(account) = same.first() {
+        if account.hub_user.is_some() {
+            return Err(Error::new(
+                ErrorKind::ModuleAccountLinkedElsewhere,
+                "the module account with your email address belongs to another hub user; \
+                 ask your administrator to resolve it",
+            ));
+        }
+        if !user.email_verified {
+            return Err(Error::new(
+                ErrorKind::HubEmailUnverified,
+                "verify your hub email address before it can be linked to your module account",
+            ));
+        }
+        let resolution = resolve(Moment::SignIn);
+        let set_level = resolution.level.clone().filter(|it| *it != account.security_level);
+        return Ok(Plan::Link {
+            account_id: account.id.clone(),
+            username: account.username.clone(),
+            set_level,
+            resolution,
+        });
+    }
+
+    if !input.settings.provisioning {
+        return Err(Error::new(
+            ErrorKind::ModuleAccountMissing,
+            "you have no account in this module and automatic provisioning is off; \
+             ask your administrator to create one",
+        ));
+    }
+
+    let d = &input.settings.defaults;
+    let resolution = resolve(Moment::Creation);
+    let (
+        Some(security_level),
+        Some(timesheet_approver),
+        Some(department),
+        Some(expense_report_approver),
+        Some(role),
+    ) = (
+        resolution.level.clone(),
+        d.timesheet_approver.clone(),
+        d.department.clone(),
+        d.expense_report_approver.clone(),
+        d.role.clone(),
+    )
+    else {
+        return Err(Error::new(
+            ErrorKind::ProvisioningDefaultMissing,
+            "automatic provisioning is on but a default is missing; \
+             ask your administrator to complete the provisioning defaults",
+        ));
+    };
+
+    Ok(Plan::Create {
+        account: NewAccount {
+            username: user.email.trim().to_lowercase(),
+            hub_user: user.id.clone(),
+            license_type: LicenseType::Full,
+            security_level,
+            timesheet_approver,
+            department,
+            expense_report_approver,
+            role,
+        },
+        billing: BillingLine {
+            kind: "seat_added".to_owned(),
+            module_id: input.module_id.to_owned(),
+            hub_user: user.id.clone(),
+            date: civil_date(input.now),
+        },
+        resolution,
+    })
+}
+
+/// Formats unix seconds as a UTC calendar date, `YYYY-MM-DD`.
+pub fn civil_date(unix_seconds: i64) -> String {
+    let days = unix_seconds.div_euclid(86_400);
+    // Days-to-civil conversion over 400-year eras (proleptic Gregorian calendar).
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    format!("{year:04}-{month:02}-{day:02}")
+}
