@@ -9,8 +9,8 @@
 use serde::{Deserialize, Serialize};
 
 use crate::access::{self, Moment, Resolution};
-use crate::model::{HubGroup, HubUser, LicenseType, ModuleAccount, ModuleSettings, SecurityLevel};
 use crate::model::same_email;
+use crate::model::{HubGroup, HubUser, LicenseType, ModuleAccount, ModuleSettings, SecurityLevel};
 use crate::{Error, ErrorKind, Result};
 
 /// Every fact a provisioning plan reads.
@@ -160,9 +160,8 @@ pub fn plan(input: ProvisioningInput<'_>) -> Result<Plan> {
         ));
     }
 
-    let resolve = |moment| {
-        access::resolve(input.settings, input.groups, input.levels, &user.groups, moment)
-    };
+    let resolve =
+        |moment| access::resolve(input.settings, input.groups, input.levels, &user.groups, moment);
 
     if let Some(account) = input.accounts.iter().find(|it| it.hub_user.as_deref() == Some(&user.id))
     {

@@ -53,11 +53,8 @@ pub fn check(candidate: &str, policy: ReturnUrlPolicy<'_>) -> Result<String> {
     }
 
     let origin = url.origin();
-    let registered = policy
-        .origins
-        .iter()
-        .filter_map(|it| Url::parse(it).ok())
-        .any(|it| it.origin() == origin);
+    let registered =
+        policy.origins.iter().filter_map(|it| Url::parse(it).ok()).any(|it| it.origin() == origin);
     if !registered {
         return Err(rejected("the return URL is not one of this tenant's registered origins"));
     }
