@@ -11,6 +11,8 @@
 use serde_json::json;
 use worker::{Context, Env, Method, Request, Response, Result, event};
 
+mod hub;
+
 /// Which part of onegate a request is for, decided by its host name.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Site {
@@ -50,13 +52,13 @@ impl Site {
 }
 
 #[event(fetch)]
-async fn fetch(req: Request, env: Env, _ctx: Context) -> Result<Response> {
+async fn fetch(req: Request, env: Env, ctx: Context) -> Result<Response> {
     let url = req.url()?;
     let site = Site::from_host(url.host_str().unwrap_or_default());
 
     match (req.method(), url.path(), &site) {
         (Method::Get, "/healthz", _) => healthz(&env, &site).await,
-        (Method::Get, "/", Site::Hub) => hub_page(&env).await,
+        (_, _, Site::Hub) => hub::handle(req, env, ctx).await,
         (method, path, _) => not_found(&method, path),
     }
 }
@@ -83,20 +85,6 @@ async fn tenant_count(env: &Env) -> Result<u64> {
     let db = env.d1("DB")?;
     let row = db.prepare("SELECT COUNT(*) AS n FROM tenants").first::<u64>(Some("n")).await?;
     Ok(row.unwrap_or(0))
-}
-
-/// A placeholder hub page that shows what the database holds, until the hub UI exists.
-async fn hub_page(env: &Env) -> Result<Response> {
-    let status = match tenant_count(env).await {
-        Ok(n) => format!("{n} tenant(s) in the database"),
-        Err(_) => "database unavailable".to_string(),
-    };
-    let html = format!(
-        "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\
-         <title>onegate hub</title></head>\n<body><main><h1>onegate hub</h1>\
-         <p id=\"db-status\">{status}</p></main></body></html>\n"
-    );
-    Response::from_html(html)
 }
 
 /// A JSON 404 that names the route that was not found.
