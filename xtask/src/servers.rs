@@ -24,7 +24,9 @@ pub struct Site {
     pub config: &'static str,
     /// Seed SQL applied after the migrations, relative to the root; must be idempotent.
     pub seed: &'static str,
-    /// Demo accounts to print, one per line, relative to the root.
+    /// The demo accounts the seed creates (`ACCOUNTS.json`, relative to the root), printed by
+    /// `dev`: `{"accounts": [...]}` and/or `{"modules": {"psa": {"accounts": [...]}}}`, each
+    /// account with `username`, `password` and optionally `email` and `licenseType`.
     pub accounts: &'static str,
 }
 
@@ -34,13 +36,13 @@ pub const SITES: [Site; 2] = [
         name: "edge",
         config: "wrangler.toml",
         seed: "edge/seed.sql",
-        accounts: "edge/seed-accounts.txt",
+        accounts: "edge/ACCOUNTS.json",
     },
     Site {
         name: "demo",
         config: "demo/wrangler.toml",
         seed: "demo/seed.sql",
-        accounts: "demo/seed-accounts.txt",
+        accounts: "demo/ACCOUNTS.json",
     },
 ];
 
@@ -202,19 +204,45 @@ fn print_banner(root: &Path, ports: Ports, sites: &[&Site]) {
     if sites.iter().any(|s| s.name == "demo") {
         println!("  demo origin http://localhost:{}   (the module Worker itself)", ports.demo);
     }
-    println!("\ndemo accounts:");
+    println!("\ndemo accounts (local development only):");
     let mut any = false;
     for site in sites {
-        let Ok(text) = std::fs::read_to_string(root.join(site.accounts)) else { continue };
-        for line in text.lines().filter(|l| !l.trim().is_empty() && !l.starts_with('#')) {
+        for line in account_lines(&root.join(site.accounts)) {
             println!("  {line}");
             any = true;
         }
     }
     if !any {
         println!(
-            "  (none seeded yet: list them in edge/seed-accounts.txt or demo/seed-accounts.txt)"
+            "  (none listed yet: the seed lists them in edge/ACCOUNTS.json, demo/ACCOUNTS.json)"
         );
     }
     println!();
+}
+
+/// One line per account in an `ACCOUNTS.json`; nothing if the file is missing or unreadable.
+fn account_lines(path: &Path) -> Vec<String> {
+    let Ok(text) = std::fs::read_to_string(path) else { return Vec::new() };
+    let Ok(doc) = serde_json::from_str::<serde_json::Value>(&text) else {
+        return vec![format!("({} is not valid JSON)", path.display())];
+    };
+    let mut groups = vec![("hub".to_string(), &doc["accounts"])];
+    if let Some(modules) = doc["modules"].as_object() {
+        groups.extend(modules.iter().map(|(name, module)| (name.clone(), &module["accounts"])));
+    }
+
+    let mut lines = Vec::new();
+    for (group, accounts) in groups {
+        for account in accounts.as_array().into_iter().flatten() {
+            let field = |key: &str| account[key].as_str().unwrap_or("").to_string();
+            lines.push(format!(
+                "{group:<4} {:<14} password {:<16} {} {}",
+                field("username"),
+                field("password"),
+                field("email"),
+                field("licenseType"),
+            ));
+        }
+    }
+    lines
 }
