@@ -137,7 +137,8 @@ mod tests {
 
     #[test]
     fn routing_table() {
-        let rows: &[(&str, Option<&str>, &str, Result<Target, UnknownModule>)] = &[
+        type Row<'a> = (&'a str, Option<&'a str>, &'a str, Result<Target, UnknownModule>);
+        let rows: &[Row] = &[
             ("header_wins", Some("psa"), "/rmm/login", module(Module::Psa, "", "/rmm/login")),
             ("header_case", Some(" RMM "), "/", module(Module::Rmm, "", "/")),
             ("header_unknown", Some("crm"), "/", Err(UnknownModule("crm".into()))),

@@ -52,7 +52,10 @@ fn same_secret(a: &[u8], b: &[u8]) -> bool {
 /// Checks an `Authorization` header against the module's token.
 pub fn authorize(header: Option<&str>, token: Option<&str>) -> Result<(), ScimError> {
     let Some(token) = token.filter(|t| !t.is_empty()) else {
-        return Err(ScimError::status(503, "SCIM is not configured for this module: set its token"));
+        return Err(ScimError::status(
+            503,
+            "SCIM is not configured for this module: set its token",
+        ));
     };
     let presented = header.and_then(|h| {
         let (scheme, value) = h.trim().split_once(' ')?;
@@ -133,7 +136,9 @@ pub async fn handle(
         (Method::Get, ["Users"]) => list_users(&store, &url, &location).await?,
         (Method::Post, ["Users"]) => create_user(&store, &body, &location).await?,
         (Method::Get, ["Users", id]) => get_user(&store, id, &location).await?,
-        (Method::Put, ["Users", id]) => change_user(&store, id, &body, &location, Change::Put).await?,
+        (Method::Put, ["Users", id]) => {
+            change_user(&store, id, &body, &location, Change::Put).await?
+        }
         (Method::Patch, ["Users", id]) => {
             change_user(&store, id, &body, &location, Change::Patch).await?
         }
@@ -338,7 +343,8 @@ mod tests {
 
     #[test]
     fn authorization_table() {
-        let rows: &[(&str, Option<&str>, Option<&str>, Option<u16>)] = &[
+        type Row<'a> = (&'a str, Option<&'a str>, Option<&'a str>, Option<u16>);
+        let rows: &[Row] = &[
             ("right_token", Some("Bearer s3cret"), Some("s3cret"), None),
             ("scheme_case", Some("bearer s3cret"), Some("s3cret"), None),
             ("wrong_token", Some("Bearer nope"), Some("s3cret"), Some(401)),
@@ -356,7 +362,8 @@ mod tests {
 
     #[test]
     fn paging_table() {
-        let rows: &[(&str, Option<&str>, Option<&str>, Result<(usize, usize), ()>)] = &[
+        type Row<'a> = (&'a str, Option<&'a str>, Option<&'a str>, Result<(usize, usize), ()>);
+        let rows: &[Row] = &[
             ("defaults", None, None, Ok((1, MAX_RESULTS))),
             ("given", Some("3"), Some("10"), Ok((3, 10))),
             ("start_below_one", Some("0"), Some("5"), Ok((1, 5))),

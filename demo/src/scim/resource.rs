@@ -447,7 +447,8 @@ mod tests {
 
     #[test]
     fn patch_table() {
-        let ok: &[(&str, &str, fn(&UserFields) -> bool)] = &[
+        type Row<'a> = (&'a str, &'a str, fn(&UserFields) -> bool);
+        let ok: &[Row] = &[
             (
                 "replace_level_by_extension_path",
                 r#"{"Operations":[{"op":"replace",
