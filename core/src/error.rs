@@ -84,6 +84,38 @@ pub enum ErrorKind {
     KeySetInvalid,
     /// Signing failed (bad key material).
     SigningFailed,
+
+    // --- hub sign-in ---
+    /// The email and password do not match an account.
+    CredentialsInvalid,
+    /// Too many failed attempts for this account or address.
+    SignInThrottled,
+    /// A new password does not meet the policy.
+    PasswordTooWeak,
+    /// The two-factor code is not digits of the right length.
+    TotpCodeMalformed,
+    /// The two-factor code is wrong for this time.
+    TotpCodeInvalid,
+    /// The two-factor code was already used.
+    TotpCodeReused,
+    /// The recovery code is unknown or already used.
+    RecoveryCodeInvalid,
+
+    // --- OpenID Connect provider ---
+    /// The client id is missing or not registered.
+    OidcClientUnknown,
+    /// The client failed to authenticate at the token endpoint.
+    OidcClientAuthFailed,
+    /// The redirect URI is missing or not registered for the client.
+    RedirectUriUnregistered,
+    /// The authorization request is malformed or asks for something unsupported.
+    OidcRequestInvalid,
+    /// The request has no PKCE challenge, or not an S256 one.
+    PkceRequired,
+    /// The PKCE verifier does not match the challenge.
+    PkceMismatch,
+    /// The authorization code is unknown, expired, reused or not for this client.
+    AuthorizationCodeInvalid,
 }
 
 impl ErrorKind {
@@ -126,6 +158,20 @@ impl ErrorKind {
             ErrorKind::TokenClaimMissing => "token_claim_missing",
             ErrorKind::KeySetInvalid => "key_set_invalid",
             ErrorKind::SigningFailed => "signing_failed",
+            ErrorKind::CredentialsInvalid => "credentials_invalid",
+            ErrorKind::SignInThrottled => "sign_in_throttled",
+            ErrorKind::PasswordTooWeak => "password_too_weak",
+            ErrorKind::TotpCodeMalformed => "totp_code_malformed",
+            ErrorKind::TotpCodeInvalid => "totp_code_invalid",
+            ErrorKind::TotpCodeReused => "totp_code_reused",
+            ErrorKind::RecoveryCodeInvalid => "recovery_code_invalid",
+            ErrorKind::OidcClientUnknown => "oidc_client_unknown",
+            ErrorKind::OidcClientAuthFailed => "oidc_client_auth_failed",
+            ErrorKind::RedirectUriUnregistered => "redirect_uri_unregistered",
+            ErrorKind::OidcRequestInvalid => "oidc_request_invalid",
+            ErrorKind::PkceRequired => "pkce_required",
+            ErrorKind::PkceMismatch => "pkce_mismatch",
+            ErrorKind::AuthorizationCodeInvalid => "authorization_code_invalid",
         }
     }
 

@@ -15,15 +15,21 @@
 //! - [`launcher`]: what the launcher widget shows (waffle, hub icon or login choice).
 //! - [`redirect`]: return-URL validation against the tenant's registered origins.
 //! - [`token`]: verification and signing of hub tokens.
+//! - [`signin`]: hub password policy and throttling of failed sign-in attempts.
+//! - [`totp`]: two-factor codes (RFC 6238) and recovery codes.
+//! - [`oidc`]: the hub's OpenID Connect provider rules (authorize requests, PKCE, codes).
 
 pub mod access;
 mod error;
 pub mod launcher;
 pub mod login;
 pub mod model;
+pub mod oidc;
 pub mod provisioning;
 pub mod redirect;
 pub mod settings;
+pub mod signin;
 pub mod token;
+pub mod totp;
 
 pub use error::{Error, ErrorKind, Result};
