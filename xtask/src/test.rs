@@ -62,14 +62,21 @@ pub fn run(root: &Path, profile: Profile) -> Result<()> {
         Ok((proc::status(&mut cmd)?.success(), Counts::default()))
     });
     stage(&mut tally, "native tests", || {
-        cargo_tests(proc::cargo(root).args(["test", "--workspace"]))
+        cargo_tests(proc::cargo(root).args(["test", "--workspace", "--no-fail-fast"]))
     });
     stage(&mut tally, "core tests in wasm32", || {
         let mut cmd = proc::cargo(root);
-        cmd.args(["test", "-p", "onegate-core", "--target", "wasm32-unknown-unknown"])
-            // Doctests cannot run under the wasm runner; the native stage runs them.
-            .args(["--lib", "--tests"])
-            .env("CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER", "wasm-bindgen-test-runner");
+        cmd.args([
+            "test",
+            "--no-fail-fast",
+            "-p",
+            "onegate-core",
+            "--target",
+            "wasm32-unknown-unknown",
+        ])
+        // Doctests cannot run under the wasm runner; the native stage runs them.
+        .args(["--lib", "--tests"])
+        .env("CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER", "wasm-bindgen-test-runner");
         cargo_tests(&mut cmd)
     });
     let built = stage(&mut tally, "worker builds", || {
