@@ -50,14 +50,35 @@ fn worker(root: &Path, dir: &str, profile: Profile) -> Result<()> {
     proc::run(&mut cmd)
 }
 
-/// Hook for the launcher widget and npm package in `web/`.
-///
-/// FIXME: web/ has no build step yet; whoever adds one (wasm-bindgen into `web/pkg/`, say)
-/// calls it from here so `build`, `dev` and `test` all pick it up.
+/// The launcher widget and npm package: `node web/build.mjs` (writes `web/pkg/`), with the same
+/// pinned wasm-bindgen, wasm-opt and esbuild as the Workers. Skipped until the script exists.
 fn web(root: &Path, _profile: Profile) -> Result<()> {
-    if root.join("web").join("Cargo.toml").is_file() {
-        println!("xtask: web/ has no build step yet (see xtask/src/build.rs)");
+    if !root.join("web").join("build.mjs").is_file() {
+        println!("xtask: skipping web/ (no web/build.mjs yet)");
+        return Ok(());
     }
+    let mut cmd = proc::command("node", root);
+    cmd.arg("web/build.mjs");
+    tool_env(root, &mut cmd)?;
+    proc::run(&mut cmd)
+}
+
+/// Points worker-build and web/build.mjs at the installed wasm-bindgen and the npm-pinned
+/// wasm-opt and esbuild, so nothing is downloaded.
+fn tool_env(root: &Path, cmd: &mut std::process::Command) -> Result<()> {
+    let bins = root.join("node_modules").join(".bin");
+    let wasm_bindgen =
+        proc::which("wasm-bindgen").context("wasm-bindgen not found; run `cargo xtask setup`")?;
+    let wasm_opt = bins.join("wasm-opt");
+    let esbuild = bins.join("esbuild");
+    for tool in [&wasm_opt, &esbuild] {
+        if !tool.is_file() {
+            bail!("{} missing; run `cargo xtask setup`", tool.display());
+        }
+    }
+    cmd.env("WASM_BINDGEN_BIN", wasm_bindgen)
+        .env("WASM_OPT_BIN", wasm_opt)
+        .env("ESBUILD_BIN", esbuild);
     Ok(())
 }
 

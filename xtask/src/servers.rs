@@ -26,7 +26,8 @@ pub struct Site {
     pub seed: &'static str,
     /// The demo accounts the seed creates (`ACCOUNTS.json`, relative to the root), printed by
     /// `dev`: `{"accounts": [...]}` and/or `{"modules": {"psa": {"accounts": [...]}}}`, each
-    /// account with `username`, `password` and optionally `email` and `licenseType`.
+    /// account with `username`, `password` and optionally `email` and `licenseType`. A
+    /// `seed-accounts.txt` next to it (one account a line, `#` comments) is printed instead.
     pub accounts: &'static str,
 }
 
@@ -207,7 +208,16 @@ fn print_banner(root: &Path, ports: Ports, sites: &[&Site]) {
     println!("\ndemo accounts (local development only):");
     let mut any = false;
     for site in sites {
-        for line in account_lines(&root.join(site.accounts)) {
+        let listed = root.join(site.accounts).with_file_name("seed-accounts.txt");
+        let lines = match std::fs::read_to_string(&listed) {
+            Ok(text) => text
+                .lines()
+                .filter(|l| !l.trim().is_empty() && !l.starts_with('#'))
+                .map(str::to_string)
+                .collect(),
+            Err(_) => account_lines(&root.join(site.accounts)),
+        };
+        for line in lines {
             println!("  {line}");
             any = true;
         }
