@@ -1,16 +1,17 @@
 -- The hub: users, groups, entitlements, sessions, two-factor state, sign-in throttling, and the
 -- OpenID Connect provider's modules, clients and authorization codes. Times are unix seconds.
 
--- A module a tenant subscribes to. `id` is also the module's host label (`psa` for
--- `psa.localhost`) and its OIDC client id. `origin` is the gate's origin users open,
--- `upstream` the module's own origin behind the gate.
+-- A module a tenant subscribes to (shared with the gate: 0200 declares the same columns with
+-- IF NOT EXISTS). `id` is also the module's host label (`psa` for `psa.localhost`) and its OIDC
+-- client id. `origin` is the gate's origin users open (NULL: `<id>.<hub host>`, same scheme and
+-- port); `upstream` the module's own origin behind the gate (`var:NAME` reads a Worker var).
 CREATE TABLE modules (
     id TEXT PRIMARY KEY NOT NULL,
     tenant_id TEXT NOT NULL REFERENCES tenants(id),
     name TEXT NOT NULL,
-    origin TEXT NOT NULL,
+    origin TEXT,
     upstream TEXT NOT NULL,
-    icon TEXT NOT NULL DEFAULT '',
+    icon TEXT,
     description TEXT NOT NULL DEFAULT ''
 );
 CREATE INDEX modules_tenant ON modules(tenant_id);
