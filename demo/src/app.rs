@@ -142,7 +142,7 @@ async fn current_user(
     module: Module,
     store: &Store,
 ) -> Result<Option<(User, Via)>> {
-    if let Some(identity) = trusted_identity_from_gate(req, env, module)
+    if let Some(identity) = trusted_identity_from_gate(req, env, module, now_secs() as i64)
         && let Some(user) = store.user_by_username(&identity.username).await?
         && user.is_active()
     {

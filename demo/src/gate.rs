@@ -7,6 +7,7 @@
 //! a valid assertion the module falls back to its own login; the header alone never signs
 //! anyone in.
 
+use onegate_core::token::{Expectations, KeySet, verify};
 use worker::{Env, Request};
 
 use crate::module::Module;
@@ -21,18 +22,34 @@ pub struct Identity {
     pub username: String,
 }
 
-/// The identity the gate asserts for this request, if the assertion verifies.
-///
-/// FIXME: `onegate_core::token::verify` is not written yet (core/src/token.rs is empty), so
-/// every assertion is refused (fail closed) and gate-signed-in users see the module's login.
-/// Once core's verifier lands: parse `GATE_JWKS`, call it with issuer `GATE_ISSUER`, audience
-/// `module.slug()` and the current time, and map the verified claims to an [`Identity`].
-pub fn trusted_identity_from_gate(req: &Request, env: &Env, module: Module) -> Option<Identity> {
+/// The `typ` header of the gate's assertion, so no other token of the hub passes for one.
+pub const ASSERTION_TYPE: &str = "onegate-assertion+jwt";
+
+/// The identity the gate asserts for this request, if the assertion verifies at `now` (unix
+/// seconds) against `GATE_JWKS`, issuer `GATE_ISSUER` and the module as audience. Any failure
+/// (no header, no keys, a bad token, no user name claim) is `None`: the header alone never
+/// signs anyone in.
+pub fn trusted_identity_from_gate(
+    req: &Request,
+    env: &Env,
+    module: Module,
+    now: i64,
+) -> Option<Identity> {
     let token = req.headers().get(ASSERTION_HEADER).ok().flatten()?;
-    let jwks = env.var("GATE_JWKS").ok().map(|v| v.to_string()).unwrap_or_default();
-    if token.is_empty() || jwks.trim().is_empty() {
-        return None;
-    }
-    let _ = module;
-    None
+    let var = |name: &str| env.var(name).ok().map(|v| v.to_string()).filter(|v| !v.is_empty());
+    let keys = KeySet::from_jwks_json(&var("GATE_JWKS")?).ok()?;
+    let mut expect = Expectations::new(var("GATE_ISSUER")?, module.slug());
+    expect.token_type = ASSERTION_TYPE.to_owned();
+
+    let claims = match verify(token.trim(), &keys, &expect, now) {
+        Ok(c) => c,
+        Err(e) => {
+            worker::console_log!("onegate-demo: gate assertion refused: {}", e.kind().code());
+            return None;
+        }
+    };
+    let extra = claims.extra();
+    let username = extra.get("username").or_else(|| extra.get("preferred_username"));
+    let username = username.and_then(|v| v.as_str()).filter(|u| !u.is_empty())?;
+    Some(Identity { username: username.to_owned() })
 }
