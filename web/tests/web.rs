@@ -332,8 +332,8 @@ fn data_element(json: &str) -> Slot {
 
 const PAGE_JSON: &str = r#"{"signed_in_via":"hub","page":"module","current_module":"psa",
   "entitlements":[{"module_id":"psa","name":"PSA","url":"https://psa.example.test/"}],
-  "unified_login":true,"current_url":"https://psa.example.test/","hub_home":"https://hub.example.test/",
-  "sign_in_url":"https://psa.example.test/.onegate/login"}"#;
+  "unified_login":true,"current_url":"https://psa.example.test/",
+  "hub_home":"https://hub.example.test/","sign_in_url":"https://psa.example.test/.onegate/login"}"#;
 
 #[wasm_bindgen_test]
 fn mounts_from_the_page_into_its_placeholder_or_floating() {
@@ -378,7 +378,7 @@ fn unusable_page_data_is_a_value_invalid_error() {
             "launcher data: `module_id` must be a string",
         ),
         (
-            r#"{"signed_in_via":"hub","page":"module","current_module":"psa","unified_login":"yes"}"#,
+            r#"{"signed_in_via":"hub","page":"module","current_module":"p","unified_login":"y"}"#,
             "launcher data: `unified_login` must be true or false",
         ),
     ];
