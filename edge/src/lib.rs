@@ -9,8 +9,14 @@
 //! and gate routes arrive with the core's decisions.
 
 use serde_json::json;
-use worker::{Context, Env, Method, Request, Response, Result, event};
+use worker::{
+    Context, Date, Env, Method, Request, Response, Result, console_error, console_log, event,
+};
 
+use common::log::RequestLog;
+
+pub mod common;
+pub mod gate;
 mod hub;
 
 /// Which part of onegate a request is for, decided by its host name.
@@ -53,14 +59,59 @@ impl Site {
 
 #[event(fetch)]
 async fn fetch(req: Request, env: Env, ctx: Context) -> Result<Response> {
+    let started = Date::now().as_millis();
     let url = req.url()?;
+    let host = url.host_str().unwrap_or_default().to_owned();
+    let host = match url.port() {
+        Some(port) => format!("{host}:{port}"),
+        None => host,
+    };
     let site = Site::from_host(url.host_str().unwrap_or_default());
+    let request_id = request_id(&req);
 
-    match (req.method(), url.path(), &site) {
-        (Method::Get, "/healthz", _) => healthz(&env, &site).await,
-        (_, _, Site::Hub) => hub::handle(req, env, ctx).await,
-        (method, path, _) => not_found(&method, path),
-    }
+    let (answer, decision) = match (req.method(), url.path(), &site) {
+        (Method::Get, "/healthz", _) => (healthz(&env, &site).await, "healthz".to_owned()),
+        (_, _, Site::Hub) => (hub::handle(req, env, ctx).await, "hub".to_owned()),
+        (_, _, Site::Module(id)) => match gate::handle(req, &env, id, &request_id).await {
+            Ok(answer) => (Ok(answer.response), answer.decision),
+            Err(err) => (Err(err), "error".to_owned()),
+        },
+    };
+    let response = match answer {
+        Ok(response) => response,
+        Err(err) => {
+            console_error!("onegate: request {request_id} failed: {err}");
+            internal_error(&request_id)?
+        }
+    };
+
+    let log = RequestLog {
+        request_id: &request_id,
+        host: &host,
+        route: url.path(),
+        decision: &decision,
+        status: response.status_code(),
+        ms: Date::now().as_millis().saturating_sub(started),
+    };
+    console_log!("{}", log.line());
+    Ok(response)
+}
+
+/// Cloudflare's `cf-ray` when present, a random id otherwise.
+fn request_id(req: &Request) -> String {
+    let ray = req.headers().get("cf-ray").ok().flatten().filter(|it| it.len() <= 64);
+    ray.or_else(|| common::sign::random_id(9).ok()).unwrap_or_else(|| "unknown".to_owned())
+}
+
+/// A 500 that names the request id to look up in the log, and nothing else.
+fn internal_error(request_id: &str) -> Result<Response> {
+    let body = json!({
+        "error": {
+            "code": "internal",
+            "message": format!("the request failed unexpectedly; quote request id {request_id}"),
+        },
+    });
+    Ok(Response::from_json(&body)?.with_status(500))
 }
 
 /// Proves the Worker runs and D1 answers: counts the tenants.
@@ -85,14 +136,6 @@ async fn tenant_count(env: &Env) -> Result<u64> {
     let db = env.d1("DB")?;
     let row = db.prepare("SELECT COUNT(*) AS n FROM tenants").first::<u64>(Some("n")).await?;
     Ok(row.unwrap_or(0))
-}
-
-/// A JSON 404 that names the route that was not found.
-fn not_found(method: &Method, path: &str) -> Result<Response> {
-    let body = json!({
-        "error": { "code": "not_found", "message": format!("no route for {method} {path}") },
-    });
-    Ok(Response::from_json(&body)?.with_status(404))
 }
 
 #[cfg(test)]

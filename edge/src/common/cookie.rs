@@ -1,0 +1,94 @@
+//! Building and reading cookies the way PRODUCT.md's security promises require.
+//!
+//! Every cookie the edge sets is HttpOnly, SameSite=Lax, Path=/ and has a bounded Max-Age. On
+//! https origins it is also Secure and carries the `__Host-` prefix (which pins it to the exact
+//! host and Path=/); on plain-http local development neither is possible, so the bare name is
+//! used.
+
+/// The longest lifetime any edge cookie may have: 12 hours.
+pub const MAX_AGE_LIMIT: u32 = 12 * 60 * 60;
+
+/// One cookie the edge sets.
+#[derive(Debug, Clone, Copy)]
+pub struct CookieSpec<'a> {
+    /// The name without prefix (`onegate`); `__Host-` is added on https.
+    pub name: &'a str,
+    /// Seconds the cookie lives; capped at [`MAX_AGE_LIMIT`].
+    pub max_age: u32,
+    /// Whether the origin is https (adds `Secure` and the `__Host-` prefix).
+    pub https: bool,
+}
+
+impl CookieSpec<'_> {
+    /// The name as the browser stores it: `__Host-<name>` on https, `<name>` otherwise.
+    pub fn full_name(&self) -> String {
+        if self.https { format!("__Host-{}", self.name) } else { self.name.to_owned() }
+    }
+
+    /// The `Set-Cookie` value that stores `value`.
+    pub fn set(&self, value: &str) -> String {
+        self.header(value, self.max_age.min(MAX_AGE_LIMIT))
+    }
+
+    /// The `Set-Cookie` value that deletes the cookie.
+    pub fn clear(&self) -> String {
+        self.header("", 0)
+    }
+
+    /// The cookie's value in a request's `Cookie` header, if present and not empty.
+    pub fn read<'h>(&self, cookie_header: &'h str) -> Option<&'h str> {
+        let name = self.full_name();
+        cookie_header
+            .split(';')
+            .filter_map(|it| it.trim().split_once('='))
+            .find(|(key, _)| *key == name)
+            .map(|(_, value)| value.trim())
+            .filter(|value| !value.is_empty())
+    }
+
+    fn header(&self, value: &str, max_age: u32) -> String {
+        let secure = if self.https { "; Secure" } else { "" };
+        format!(
+            "{}={value}; Path=/; Max-Age={max_age}; HttpOnly; SameSite=Lax{secure}",
+            self.full_name()
+        )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn https_cookies_use_the_host_prefix_and_secure() {
+        let spec = CookieSpec { name: "onegate", max_age: 3600, https: true };
+        assert_eq!(
+            spec.set("v"),
+            "__Host-onegate=v; Path=/; Max-Age=3600; HttpOnly; SameSite=Lax; Secure"
+        );
+    }
+
+    #[test]
+    fn plain_http_development_cookies_have_no_prefix_and_no_secure() {
+        let spec = CookieSpec { name: "onegate", max_age: 3600, https: false };
+        assert_eq!(spec.set("v"), "onegate=v; Path=/; Max-Age=3600; HttpOnly; SameSite=Lax");
+    }
+
+    #[test]
+    fn lifetimes_are_capped_and_clearing_expires_at_once() {
+        let spec = CookieSpec { name: "onegate", max_age: u32::MAX, https: true };
+        assert!(spec.set("v").contains(&format!("Max-Age={MAX_AGE_LIMIT};")));
+        assert!(spec.clear().starts_with("__Host-onegate=; Path=/; Max-Age=0;"));
+    }
+
+    #[test]
+    fn reading_finds_the_exact_name_only() {
+        let http = CookieSpec { name: "onegate", max_age: 1, https: false };
+        let https = CookieSpec { name: "onegate", max_age: 1, https: true };
+        let header = "onegate_login=a; onegate=b; __Host-onegate=c; empty=";
+        assert_eq!(http.read(header), Some("b"));
+        assert_eq!(https.read(header), Some("c"));
+        assert_eq!(CookieSpec { name: "empty", ..http }.read(header), None);
+        assert_eq!(CookieSpec { name: "missing", ..http }.read(header), None);
+    }
+}

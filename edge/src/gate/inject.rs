@@ -1,0 +1,99 @@
+//! Launcher injection: streams a module's HTML through lol_html and appends, before `</body>`,
+//! the session's launcher data (core's `LauncherInput` as JSON, `<` escaped as `\u003c` so it
+//! can never close its script element) and the launcher's module script. Responses that are not
+//! `text/html` pass through untouched.
+
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use futures_util::StreamExt;
+use lol_html::html_content::ContentType;
+use lol_html::{HtmlRewriter, Settings, element};
+use onegate_core::launcher::LauncherInput;
+use worker::{Response, Result};
+
+/// Where the launcher's script is served on every module origin.
+pub const LAUNCHER_SCRIPT: &str = "/.onegate/launcher.js";
+
+/// True when the response is an HTML document the launcher belongs in.
+pub fn is_html(resp: &Response) -> bool {
+    let kind = resp.headers().get("Content-Type").ok().flatten().unwrap_or_default();
+    kind.split(';').next().is_some_and(|it| it.trim().eq_ignore_ascii_case("text/html"))
+}
+
+/// The markup appended to `<body>`: the data block and the script tag.
+pub fn snippet(input: &LauncherInput) -> String {
+    let json = serde_json::to_string(input).unwrap_or_else(|_| "null".to_owned());
+    format!(
+        "<script type=\"application/json\" id=\"onegate-launcher-data\">{}</script>\
+         <script type=\"module\" src=\"{LAUNCHER_SCRIPT}\"></script>",
+        escape_json_for_html(&json)
+    )
+}
+
+/// Escapes JSON for a `<script>` element: `<`, `>` and `&` as `\u` escapes (still the same
+/// JSON), plus U+2028/U+2029.
+pub fn escape_json_for_html(json: &str) -> String {
+    json.replace('<', "\\u003c")
+        .replace('>', "\\u003e")
+        .replace('&', "\\u0026")
+        .replace('\u{2028}', "\\u2028")
+        .replace('\u{2029}', "\\u2029")
+}
+
+/// The response with `snippet` appended inside `<body>`, streamed chunk by chunk.
+pub fn inject(mut resp: Response, snippet: String) -> Result<Response> {
+    let status = resp.status_code();
+    let headers = resp.headers().clone();
+    // The body changes length, and the module's CSP must allow the launcher script; the
+    // content length no longer holds.
+    let _ = headers.delete("Content-Length");
+    let body = resp.stream()?;
+
+    let out = Rc::new(RefCell::new(Vec::<u8>::new()));
+    let sink = Rc::clone(&out);
+    let mut rewriter = Some(HtmlRewriter::new(
+        Settings::new().append_element_content_handler(element!("body", move |el| {
+            el.append(&snippet, ContentType::Html);
+            Ok(())
+        })),
+        move |chunk: &[u8]| sink.borrow_mut().extend_from_slice(chunk),
+    ));
+
+    let stream = body
+        .map(Some)
+        .chain(futures_util::stream::once(async { None }))
+        .map(move |item| -> Result<Vec<u8>> {
+            match item {
+                Some(chunk) => {
+                    let chunk = chunk?;
+                    if let Some(rw) = rewriter.as_mut() {
+                        rw.write(&chunk).map_err(|e| worker::Error::RustError(e.to_string()))?;
+                    }
+                }
+                None => {
+                    if let Some(rw) = rewriter.take() {
+                        rw.end().map_err(|e| worker::Error::RustError(e.to_string()))?;
+                    }
+                }
+            }
+            Ok(std::mem::take(&mut *out.borrow_mut()))
+        });
+
+    Ok(Response::from_stream(stream)?.with_status(status).with_headers(headers))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn json_for_html_cannot_close_its_script() {
+        let json = r#"{"u":"</script><script>alert(1)</script>","a":"x&y"}"#;
+        let escaped = escape_json_for_html(json);
+        assert!(!escaped.contains('<') && !escaped.contains('>'), "{escaped}");
+        let back: serde_json::Value = serde_json::from_str(&escaped).unwrap_or_default();
+        assert_eq!(back["u"], "</script><script>alert(1)</script>");
+        assert_eq!(back["a"], "x&y");
+    }
+}

@@ -1,0 +1,324 @@
+//! The hub's public keys: fetched from the hub's JWKS, cached, and used to verify hub tokens.
+//!
+//! Two sources:
+//!
+//! - **This Worker's own hub** (the tenant has no `gate_hubs.jwks_url`): the keys come from the
+//!   same `HUB_SIGNING_KEYS` the hub signs with, turned into a JWKS by core in-process. This
+//!   is the hub's published JWKS without a network round trip (a Worker fetching its own host
+//!   is not guaranteed to reach itself in production).
+//! - **An external hub** (`gate_hubs.jwks_url` set): fetched over HTTP and cached in the
+//!   isolate's memory and in D1 (`gate_jwks_cache`, shared by every isolate). A document is
+//!   fresh for [`TTL_SECS`]; an unknown `kid` or a stale document triggers a refetch, at most one
+//!   per [`COOLDOWN_SECS`]; when the hub cannot be reached, the cached keys keep working for up
+//!   to [`MAX_STALE_SECS`], and tokens signed by keys the cache does not hold fail closed.
+
+use std::cell::RefCell;
+use std::collections::HashMap;
+
+use onegate_core::token::{self, Expectations, KeySet, SigningKey, VerifiedClaims};
+use onegate_core::{Error, ErrorKind};
+use serde::Deserialize;
+use worker::{Env, Fetch, Method, Request, RequestInit, wasm_bindgen::JsValue};
+
+use crate::common::vars;
+
+/// How long a fetched JWKS is used without asking the hub again.
+pub const TTL_SECS: i64 = 300;
+/// The least time between two fetches of one JWKS.
+pub const COOLDOWN_SECS: i64 = 30;
+/// How long cached keys keep working while the hub cannot be reached.
+pub const MAX_STALE_SECS: i64 = 24 * 60 * 60;
+
+/// Where the keys come from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum KeySource {
+    /// This Worker's own hub (`HUB_SIGNING_KEYS`).
+    OwnHub,
+    /// An external hub's JWKS URL.
+    Remote(String),
+}
+
+/// What the cache should do before verifying, given what it holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CacheStep {
+    /// Use the cached keys as they are.
+    Use,
+    /// Fetch the JWKS now; on failure use the cached keys if they are still usable.
+    Refetch,
+    /// Nothing usable is cached and the cooldown forbids a fetch: fail closed.
+    FailClosed,
+}
+
+/// The cache policy, pure: `fetched_at` of the cached document (if any), when the last fetch
+/// was tried (if ever), whether the token's `kid` is in the cached keys, and `now`.
+pub fn cache_step(
+    fetched_at: Option<i64>,
+    last_attempt: Option<i64>,
+    kid_known: bool,
+    now: i64,
+) -> CacheStep {
+    let may_fetch = last_attempt.is_none_or(|at| now - at >= COOLDOWN_SECS);
+    let usable = fetched_at.is_some_and(|at| now - at < MAX_STALE_SECS);
+    let fresh = fetched_at.is_some_and(|at| now - at < TTL_SECS);
+
+    if fresh && kid_known {
+        return CacheStep::Use;
+    }
+    if may_fetch {
+        return CacheStep::Refetch;
+    }
+    if usable && kid_known {
+        return CacheStep::Use;
+    }
+    CacheStep::FailClosed
+}
+
+struct Cached {
+    /// `None` until a fetch succeeded (the entry then only remembers the attempt).
+    keys: Option<KeySet>,
+    fetched_at: i64,
+    last_attempt: Option<i64>,
+}
+
+thread_local! {
+    static REMOTE: RefCell<HashMap<String, Cached>> = RefCell::new(HashMap::new());
+    static OWN: RefCell<Option<(String, KeySet)>> = const { RefCell::new(None) };
+}
+
+/// Verifies `token` with the keys of `source`, fetching or refreshing them as the policy says.
+pub async fn verify(
+    env: &Env,
+    source: &KeySource,
+    token: &str,
+    expect: &Expectations,
+    now: i64,
+) -> Result<VerifiedClaims, Error> {
+    match source {
+        KeySource::OwnHub => {
+            let config = vars::var(env, "HUB_SIGNING_KEYS").unwrap_or_default();
+            with_own_keys(&config, |keys| token::verify(token, keys, expect, now))?
+        }
+        KeySource::Remote(url) => verify_remote(env, url, token, expect, now).await,
+    }
+}
+
+/// The public JWKS of this Worker's hub keys (`HUB_SIGNING_KEYS`), as the hub publishes it.
+pub fn own_jwks_json(config: &str) -> Result<String, Error> {
+    #[derive(Deserialize)]
+    struct Entry {
+        kid: String,
+        seed: String,
+    }
+    let entries: Vec<Entry> = serde_json::from_str(config).map_err(|_| {
+        Error::new(ErrorKind::KeySetInvalid, "HUB_SIGNING_KEYS is not a json list of {kid, seed}")
+    })?;
+    let mut public = Vec::new();
+    for entry in entries {
+        let seed = hex32(&entry.seed).ok_or_else(|| {
+            Error::new(ErrorKind::KeySetInvalid, "a HUB_SIGNING_KEYS seed is not 64 hex digits")
+        })?;
+        public.push(SigningKey::from_seed(&seed, &entry.kid)?.public_jwk());
+    }
+    token::jwks_json(&public)
+}
+
+fn with_own_keys<T>(config: &str, f: impl FnOnce(&KeySet) -> T) -> Result<T, Error> {
+    let hit = OWN.with(|it| it.borrow().as_ref().is_some_and(|(c, _)| c == config));
+    if !hit {
+        let keys = KeySet::from_jwks_json(&own_jwks_json(config)?)?;
+        OWN.with(|it| *it.borrow_mut() = Some((config.to_owned(), keys)));
+    }
+    OWN.with(|it| match it.borrow().as_ref() {
+        Some((_, keys)) => Ok(f(keys)),
+        None => Err(Error::new(ErrorKind::KeySetInvalid, "the hub's keys are not loaded")),
+    })
+}
+
+async fn verify_remote(
+    env: &Env,
+    url: &str,
+    token: &str,
+    expect: &Expectations,
+    now: i64,
+) -> Result<VerifiedClaims, Error> {
+    if !REMOTE.with(|it| it.borrow().contains_key(url)) {
+        load_shared(env, url).await;
+    }
+
+    let kid = header_kid(token);
+    let (fetched_at, last_attempt, kid_known) = REMOTE.with(|it| match it.borrow().get(url) {
+        Some(c) => (Some(c.fetched_at), c.last_attempt, c.keys.as_ref().is_some_and(|k| k.contains(&kid))),
+        None => (None, None, false),
+    });
+
+    if cache_step(fetched_at, last_attempt, kid_known, now) == CacheStep::Refetch {
+        refetch(env, url, now).await;
+    }
+
+    let verified = REMOTE.with(|it| {
+        let cache = it.borrow();
+        let usable = cache.get(url).filter(|c| now - c.fetched_at < MAX_STALE_SECS);
+        let Some(keys) = usable.and_then(|c| c.keys.as_ref()) else {
+            return Err(Error::new(
+                ErrorKind::TokenKeyUnknown,
+                "the hub's keys cannot be fetched right now and none are cached; try again later",
+            ));
+        };
+        token::verify(token, keys, expect, now)
+    });
+    verified
+}
+
+/// Reads the shared cache row for `url` from D1 into the isolate's memory.
+async fn load_shared(env: &Env, url: &str) {
+    #[derive(Deserialize)]
+    struct Row {
+        jwks_json: String,
+        fetched_at: i64,
+    }
+    let Ok(db) = env.d1("DB") else { return };
+    let Ok(statement) = db
+        .prepare("SELECT jwks_json, fetched_at FROM gate_jwks_cache WHERE jwks_url = ?1")
+        .bind(&[JsValue::from_str(url)])
+    else {
+        return;
+    };
+    let Ok(Some(row)) = statement.first::<Row>(None).await else { return };
+    let Ok(keys) = KeySet::from_jwks_json(&row.jwks_json) else { return };
+    REMOTE.with(|it| {
+        it.borrow_mut()
+            .insert(url.to_owned(), Cached { keys: Some(keys), fetched_at: row.fetched_at, last_attempt: None })
+    });
+}
+
+/// Fetches the JWKS; on success replaces the cached keys in memory and in D1.
+async fn refetch(env: &Env, url: &str, now: i64) {
+    REMOTE.with(|it| {
+        if let Some(c) = it.borrow_mut().get_mut(url) {
+            c.last_attempt = Some(now);
+        }
+    });
+
+    let Some(json) = fetch_jwks(url).await else {
+        // Remember the attempt even when nothing was cached, so the cooldown holds.
+        REMOTE.with(|it| {
+            it.borrow_mut().entry(url.to_owned()).or_insert_with(|| Cached {
+                keys: None,
+                fetched_at: i64::MIN / 2,
+                last_attempt: Some(now),
+            });
+        });
+        return;
+    };
+    let Ok(keys) = KeySet::from_jwks_json(&json) else { return };
+    REMOTE.with(|it| {
+        it.borrow_mut()
+            .insert(url.to_owned(), Cached { keys: Some(keys), fetched_at: now, last_attempt: Some(now) })
+    });
+
+    let Ok(db) = env.d1("DB") else { return };
+    let upsert = db
+        .prepare(
+            "INSERT INTO gate_jwks_cache (jwks_url, jwks_json, fetched_at) VALUES (?1, ?2, ?3) \
+             ON CONFLICT (jwks_url) DO UPDATE SET jwks_json = ?2, fetched_at = ?3",
+        )
+        .bind(&[JsValue::from_str(url), JsValue::from_str(&json), JsValue::from_f64(now as f64)]);
+    if let Ok(upsert) = upsert {
+        let _ = upsert.run().await;
+    }
+}
+
+async fn fetch_jwks(url: &str) -> Option<String> {
+    let mut init = RequestInit::new();
+    init.with_method(Method::Get);
+    let req = Request::new_with_init(url, &init).ok()?;
+    let mut resp = Fetch::Request(req).send().await.ok()?;
+    if resp.status_code() != 200 {
+        return None;
+    }
+    let text = resp.text().await.ok()?;
+    (text.len() <= token::MAX_JWKS_BYTES).then_some(text)
+}
+
+/// The `kid` of a token's header, or an empty string; only used to pick the cache step.
+fn header_kid(token: &str) -> String {
+    use base64::Engine;
+    let Some(header) = token.split('.').next().filter(|it| it.len() <= 2048) else {
+        return String::new();
+    };
+    let Ok(bytes) = base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(header) else {
+        return String::new();
+    };
+    let value: serde_json::Value = serde_json::from_slice(&bytes).unwrap_or_default();
+    value.get("kid").and_then(|it| it.as_str()).unwrap_or_default().to_owned()
+}
+
+fn hex32(text: &str) -> Option<[u8; 32]> {
+    let text = text.trim();
+    if text.len() != 64 {
+        return None;
+    }
+    let mut out = [0u8; 32];
+    for (i, byte) in out.iter_mut().enumerate() {
+        *byte = u8::from_str_radix(text.get(2 * i..2 * i + 2)?, 16).ok()?;
+    }
+    Some(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cache_policy_table() {
+        let now = 10_000;
+        let rows = [
+            ("nothing_cached_fetches", None, None, false, CacheStep::Refetch),
+            ("nothing_cached_in_cooldown_fails", None, Some(now - 5), false, CacheStep::FailClosed),
+            ("fresh_known_kid_uses_cache", Some(now - 10), Some(now - 10), true, CacheStep::Use),
+            ("fresh_unknown_kid_refetches", Some(now - 100), Some(now - 100), false, CacheStep::Refetch),
+            (
+                "unknown_kid_in_cooldown_fails_closed",
+                Some(now - 10),
+                Some(now - 10),
+                false,
+                CacheStep::FailClosed,
+            ),
+            ("stale_refetches", Some(now - TTL_SECS), Some(now - TTL_SECS), true, CacheStep::Refetch),
+            (
+                "stale_known_kid_in_cooldown_keeps_working",
+                Some(now - TTL_SECS - 5),
+                Some(now - 5),
+                true,
+                CacheStep::Use,
+            ),
+            (
+                "too_stale_in_cooldown_fails_closed",
+                Some(now - MAX_STALE_SECS),
+                Some(now - 5),
+                true,
+                CacheStep::FailClosed,
+            ),
+        ];
+        for (name, fetched_at, last_attempt, kid_known, expected) in rows {
+            assert_eq!(cache_step(fetched_at, last_attempt, kid_known, now), expected, "row {name}");
+        }
+    }
+
+    #[test]
+    fn own_jwks_lists_every_configured_key() {
+        let config = r#"[{"kid":"a","seed":"4b17a8f346ef3ecaedf8110ea888c123d887a3c9314c82bc104ee05d3a56add9"},
+            {"kid":"b","seed":"0000000000000000000000000000000000000000000000000000000000000001"}]"#;
+        let json = own_jwks_json(config).unwrap_or_default();
+        let keys = KeySet::from_jwks_json(&json).ok();
+        assert!(keys.as_ref().is_some_and(|k| k.contains("a") && k.contains("b")), "{json}");
+    }
+
+    #[test]
+    fn bad_key_configuration_is_an_error_not_a_panic() {
+        for config in ["", "{}", r#"[{"kid":"a","seed":"zz"}]"#, r#"[{"kid":"a"}]"#] {
+            let err = own_jwks_json(config).err().map(|it| it.kind());
+            assert_eq!(err, Some(ErrorKind::KeySetInvalid), "config {config:?}");
+        }
+    }
+}

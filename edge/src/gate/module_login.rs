@@ -1,0 +1,111 @@
+//! Module-credential logins: the gate intercepts the module's login form post, reads only the
+//! username, looks up the account's license over SCIM and asks core. `SendToHub` answers a
+//! redirect to the hub login (the password is never forwarded), `Refuse` the refusal page, and
+//! `Allow` forwards the form unchanged to the module. A login the module accepts (a redirect
+//! that sets a cookie) gets a gate session marked "module credentials", so the launcher shows
+//! the hub icon and required hub login does not bounce the exception back to the hub.
+
+use onegate_core::login::Outcome;
+use onegate_core::model::LoginMethod;
+use worker::{Request, Result};
+
+use super::pages::{Link, Page};
+use super::scim::{self, Lookup};
+use super::session::{self, GateSession, Sessions, Via};
+use super::{Answer, Cx, pass_through};
+
+/// The largest login form read, in bytes.
+pub const MAX_FORM_BYTES: usize = 16 * 1024;
+
+/// Handles a post to the module's login form.
+pub async fn intercept(mut req: Request, cx: &Cx<'_>) -> Result<Answer> {
+    let body = req.bytes().await.unwrap_or_default();
+    if body.len() > MAX_FORM_BYTES {
+        let page = Page {
+            status: 413,
+            module_name: &cx.gm.module.name,
+            heading: "The form is too large",
+            message: &format!("a login form may be at most {MAX_FORM_BYTES} bytes"),
+            rule: None,
+            links: vec![back(cx)],
+        };
+        return Ok(Answer::new(page.respond()?, "form_too_large"));
+    }
+
+    let username = username_of(&body);
+    let account = match username.as_deref() {
+        Some(name) => scim::find(cx, Lookup::Username(name)).await,
+        None => None,
+    };
+    let license = account.as_ref().and_then(|it| it.license_type);
+    let decision = cx.decide(LoginMethod::ModuleCredentials, username.as_deref(), license);
+    cx.audit("module_login", outcome_code(decision.outcome), decision.rule.code()).await;
+
+    match decision.outcome {
+        Outcome::SendToHub => {
+            let location = cx.sign_in_url(&format!("{}/", cx.gm.module.origin));
+            Ok(Answer::new(cx.redirect(&location, &[])?, "send_to_hub:hub_login_required"))
+        }
+        Outcome::Refuse => cx.refusal(decision),
+        Outcome::Allow => {
+            let mut answer = pass_through(req, cx, None, Some(body)).await?;
+            let accepted = (300..400).contains(&answer.response.status_code())
+                && answer.response.headers().has("Set-Cookie").unwrap_or(false);
+            if accepted {
+                let marker = GateSession {
+                    module: cx.gm.module.id.clone(),
+                    tenant: cx.gm.tenant_id.clone(),
+                    via: Via::ModuleCredentials,
+                    sub: None,
+                    sid: None,
+                    username: account.map(|it| it.username),
+                    modules: vec![],
+                    exp: cx.now + i64::from(session::SESSION_SECS),
+                };
+                let value = Sessions::new(&cx.secret).seal(&marker);
+                let cookie = session::cookie(cx.https).set(&value);
+                answer.response.headers_mut().append("Set-Cookie", &cookie)?;
+            }
+            answer.decision = format!("allow:{}", decision.rule.code());
+            Ok(answer)
+        }
+    }
+}
+
+/// The `username` field of a urlencoded form, trimmed; nothing else is read.
+pub fn username_of(body: &[u8]) -> Option<String> {
+    form_urlencoded::parse(body)
+        .find(|(key, _)| key == "username")
+        .map(|(_, value)| value.trim().to_owned())
+        .filter(|it| !it.is_empty())
+}
+
+fn outcome_code(outcome: Outcome) -> &'static str {
+    match outcome {
+        Outcome::Allow => "allow",
+        Outcome::SendToHub => "send_to_hub",
+        Outcome::Refuse => "refuse",
+    }
+}
+
+fn back(cx: &Cx<'_>) -> Link {
+    Link { href: cx.gm.login_path.clone(), text: "Back to the login form".into() }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::username_of;
+
+    #[test]
+    fn only_the_username_is_read() {
+        let rows: [(&[u8], Option<&str>); 4] = [
+            (b"username=+tech+&password=secret", Some("tech")),
+            (b"password=secret&username=sales.one", Some("sales.one")),
+            (b"username=&password=x", None),
+            (b"\xff\xfe", None),
+        ];
+        for (body, expected) in rows {
+            assert_eq!(username_of(body).as_deref(), expected, "{body:?}");
+        }
+    }
+}
