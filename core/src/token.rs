@@ -1,0 +1,216 @@
+//! Hub tokens: how a gate verifies them and how the hub signs them.
+//!
+//! A hub token is a compact JWS (a JWT) that the hub issues for one module after a hub login.
+//! The gate in front of the module checks it with [`verify`] against the hub's public keys
+//! ([`KeySet`], parsed from the hub's JWKS) and the module's [`Expectations`]; the hub makes it
+//! with [`sign`] and a [`SigningKey`] and publishes the public half with [`jwks_json`]. Other
+//! JWTs signed with the same key ([`sign_claims`]) carry another `typ`, and so never pass for a
+//! hub token.
+//!
+//! # Header
+//!
+//! `{"alg": "EdDSA", "kid": "<key id>", "typ": "at+jwt"}`. `typ` is `at+jwt` (an access token
+//! for the module, RFC 9068) so that no other kind of JWT from the same issuer passes as one
+//! (explicit typing, RFC 8725 section 3.11). `jku`, `x5u`, `x5c` and `jwk` are ignored: keys
+//! come from the [`KeySet`] only. `crit` is refused.
+//!
+//! # Claims ([`HubClaims`] when signing, [`VerifiedClaims`] after verification)
+//!
+//! | claim | type | required | meaning |
+//! |---|---|---|---|
+//! | `iss` | string | yes | the hub, compared exactly with [`Expectations::issuer`] |
+//! | `aud` | string or strings | yes | must contain the module's client id |
+//! | `sub` | string | yes | the hub user's stable id, not empty |
+//! | `exp` | NumericDate | yes | expiry |
+//! | `iat` | NumericDate | no | issue time, not in the future |
+//! | `nbf` | NumericDate | no | not valid before |
+//! | `email`, `name` | string | no | the user's email address and display name |
+//! | `email_verified` | bool | no | whether the hub verified `email`; false when absent |
+//! | `groups` | strings | no | hub group names, for access-group resolution |
+//! | `entitlements` | strings | no | client ids of the modules the user may open |
+//! | `tid` | string | no | tenant id |
+//! | `sid` | string | no | hub session id |
+//!
+//! Any other claim (`jti`, custom ones) is passed through, unchecked, in
+//! [`VerifiedClaims::extra`].
+//!
+//! # Order of the checks
+//!
+//! Each is an early return with its own [`ErrorKind`]; nothing cryptographic runs before the
+//! token is known to be small, well formed and meant for a key the gate holds:
+//!
+//! 1. size ([`Expectations::max_token_bytes`]): `token_too_large`;
+//! 2. three segments of strict base64url, header and payload JSON objects: `token_malformed`;
+//! 3. no `crit` header: `token_critical_header`;
+//! 4. a `kid` naming a usable key of the set: `token_key_unknown`;
+//! 5. header `alg` equal to the algorithm pinned for that key: `token_algorithm_mismatch`;
+//! 6. `typ` as expected, case-insensitively, `application/` prefix optional:
+//!    `token_type_mismatch`;
+//! 7. the signature, by jsonwebtoken with the pinned algorithm: `token_signature_invalid`;
+//! 8. `iss`, `aud`, `exp`, `nbf`, `iat`, `sub`, against the caller's `now` and at most
+//!    [`MAX_LEEWAY_SECS`] of leeway.
+//!
+//! jsonwebtoken is used for the signature step only (`jsonwebtoken::crypto::verify`), never
+//! for `decode`: its claim validation reads the system clock, and the core takes `now` as an
+//! argument. Its crypto provider is the one compiled in by the `rust_crypto` feature, which
+//! jsonwebtoken selects by itself on first use (a once-set process default inside that crate);
+//! the core installs nothing. Should the build ever enable no provider or two, every function
+//! here returns an error instead of letting jsonwebtoken panic.
+
+mod base64url;
+mod claims;
+mod keys;
+mod signing;
+
+use serde_json::{Map, Value};
+
+pub use claims::{HubClaims, VerifiedClaims};
+pub use keys::{KeySet, MAX_JWKS_BYTES, MAX_KEYS, MAX_KID_BYTES, SignatureAlgorithm};
+pub use signing::{PublicJwk, SigningKey, jwks_json, sign, sign_claims};
+
+use crate::{Error, ErrorKind, Result};
+
+/// The `typ` of a hub token.
+pub const HUB_TOKEN_TYPE: &str = "at+jwt";
+
+/// The most clock-skew leeway a gate grants, in seconds; larger settings are clamped to it.
+pub const MAX_LEEWAY_SECS: u32 = 60;
+
+/// The default size limit of a token, in bytes.
+pub const DEFAULT_MAX_TOKEN_BYTES: usize = 8 * 1024;
+
+/// What a gate expects of a hub token for its module.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Expectations {
+    /// The hub's issuer URL; `iss` must equal it exactly. No default.
+    pub issuer: String,
+    /// The module's client id; `aud` (a string or a list) must contain it. No default.
+    pub audience: String,
+    /// The expected `typ` header, compared case-insensitively with an optional
+    /// `application/` prefix. Defaults to [`HUB_TOKEN_TYPE`] (`at+jwt`).
+    pub token_type: String,
+    /// Clock-skew leeway for `exp`, `nbf` and `iat`, in seconds. Defaults to 60; values above
+    /// [`MAX_LEEWAY_SECS`] are treated as 60.
+    pub leeway_secs: u32,
+    /// The largest token accepted, in bytes, checked before anything else. Defaults to
+    /// [`DEFAULT_MAX_TOKEN_BYTES`] (8 KiB).
+    pub max_token_bytes: usize,
+}
+
+impl Expectations {
+    /// Expectations for tokens from `issuer` for the module `audience`, with every other field
+    /// at its default.
+    pub fn new(issuer: impl Into<String>, audience: impl Into<String>) -> Expectations {
+        Expectations {
+            issuer: issuer.into(),
+            audience: audience.into(),
+            token_type: HUB_TOKEN_TYPE.to_owned(),
+            leeway_secs: MAX_LEEWAY_SECS,
+            max_token_bytes: DEFAULT_MAX_TOKEN_BYTES,
+        }
+    }
+}
+
+/// Verifies a hub token against the hub's keys and the module's expectations at `now` (unix
+/// seconds), returning its claims or the first rule it breaks (see the module docs for the
+/// order). Never panics, whatever `token` holds.
+pub fn verify(
+    token: &str,
+    keys: &KeySet,
+    expect: &Expectations,
+    now: i64,
+) -> Result<VerifiedClaims> {
+    if token.len() > expect.max_token_bytes {
+        return Err(Error::new(
+            ErrorKind::TokenTooLarge,
+            format!(
+                "token is {} bytes, over the {}-byte limit",
+                token.len(),
+                expect.max_token_bytes
+            ),
+        ));
+    }
+
+    let mut segments = token.split('.');
+    let (Some(header), Some(payload), Some(signature), None) =
+        (segments.next(), segments.next(), segments.next(), segments.next())
+    else {
+        return Err(malformed("token is not three dot-separated segments"));
+    };
+    let header =
+        base64url::decode(header).ok_or_else(|| malformed("token header is not base64url"))?;
+    let payload =
+        base64url::decode(payload).ok_or_else(|| malformed("token payload is not base64url"))?;
+    if base64url::decode(signature).is_none() {
+        return Err(malformed("token signature is not base64url"));
+    }
+
+    let header: Map<String, Value> = serde_json::from_slice(&header)
+        .map_err(|_| malformed("token header is not a json object"))?;
+    let claims: Map<String, Value> = serde_json::from_slice(&payload)
+        .map_err(|_| malformed("token payload is not a json object"))?;
+
+    if header.contains_key("crit") {
+        return Err(Error::new(
+            ErrorKind::TokenCriticalHeader,
+            "token header has crit, which this gate does not support",
+        ));
+    }
+
+    let kid = match header.get("kid") {
+        None => return Err(Error::new(ErrorKind::TokenKeyUnknown, "token header has no kid")),
+        Some(Value::String(kid)) => kid,
+        Some(_) => return Err(malformed("token kid is not a string")),
+    };
+    let key = keys.lookup(kid)?;
+
+    let alg = header.get("alg").and_then(Value::as_str);
+    if alg != Some(key.alg.name()) {
+        return Err(Error::new(
+            ErrorKind::TokenAlgorithmMismatch,
+            format!(
+                "token alg {} is not {}, the algorithm of key {}",
+                alg.map_or_else(|| "(none given)".to_owned(), quoted),
+                key.alg.name(),
+                quoted(kid)
+            ),
+        ));
+    }
+
+    let typ = header.get("typ").and_then(Value::as_str);
+    if !typ.is_some_and(|it| same_type(it, &expect.token_type)) {
+        return Err(Error::new(
+            ErrorKind::TokenTypeMismatch,
+            format!(
+                "token typ {} is not {}",
+                typ.map_or_else(|| "(none given)".to_owned(), quoted),
+                quoted(&expect.token_type)
+            ),
+        ));
+    }
+
+    let signed = token.rsplit_once('.').map_or("", |(message, _)| message);
+    key.check_signature(signed.as_bytes(), signature)?;
+
+    claims::check(claims, expect, now, kid, key.alg)
+}
+
+/// Compares `typ` values as RFC 7515 section 4.1.9 asks: case-insensitively, with the
+/// `application/` prefix optional.
+fn same_type(found: &str, expected: &str) -> bool {
+    fn bare(it: &str) -> &str {
+        let prefixed = it.get(..12).is_some_and(|p| p.eq_ignore_ascii_case("application/"));
+        if prefixed { it.get(12..).unwrap_or(it) } else { it }
+    }
+    bare(found).eq_ignore_ascii_case(bare(expected))
+}
+
+fn malformed(message: &str) -> Error {
+    Error::new(ErrorKind::TokenMalformed, message)
+}
+
+/// A value from a token or key set, quoted and cut to 64 characters, safe to put in a message.
+pub(crate) fn quoted(value: &str) -> String {
+    let cut: String = value.chars().take(64).collect();
+    if cut.len() < value.len() { format!("{cut:?}…") } else { format!("{cut:?}") }
+}
