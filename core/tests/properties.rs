@@ -13,8 +13,8 @@ use onegate_core::access::{self, Moment};
 use onegate_core::launcher::{self, Brand, Entitlement, LauncherInput, Page, SignedInVia};
 use onegate_core::login::{self, LoginAttempt};
 use onegate_core::model::{
-    Client, HubUser, LicenseType, LoginMethod, ModuleAccount, ModuleSettings,
-    ProvisioningDefaults, SecurityLevel,
+    Client, HubUser, LicenseType, LoginMethod, ModuleAccount, ModuleSettings, ProvisioningDefaults,
+    SecurityLevel,
 };
 use onegate_core::provisioning::{self, ProvisioningInput};
 use onegate_core::redirect::{self, ReturnUrlPolicy};
@@ -74,7 +74,14 @@ fn levels() -> impl Strategy<Value = Vec<SecurityLevel>> {
 
 fn accounts() -> impl Strategy<Value = Vec<ModuleAccount>> {
     prop::collection::vec(
-        (short(), short(), prop::option::of(short()), license(), short(), prop::option::of(short()))
+        (
+            short(),
+            short(),
+            prop::option::of(short()),
+            license(),
+            short(),
+            prop::option::of(short()),
+        )
             .prop_map(|(id, username, email, license_type, security_level, hub_user)| {
                 ModuleAccount { id, username, email, license_type, security_level, hub_user }
             }),
