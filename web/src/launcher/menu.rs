@@ -4,7 +4,8 @@
 //! at the last; inside, ArrowDown and ArrowUp move (wrapping), Home and End jump, Space follows
 //! the focused link, Escape closes and returns focus to the button, Tab closes and moves on. A
 //! pointer press outside the widget closes it. The menu is a manual popover, so it shows in the
-//! top layer above any page overlay and is never clipped by the page's containers.
+//! top layer above any page overlay, is never clipped by the page's containers, and is placed
+//! inside the viewport wherever the page put the button.
 
 use std::rc::Rc;
 
@@ -51,8 +52,8 @@ impl Menu {
     }
 
     fn open(&self, focus: Focus) {
-        self.place_panel();
         let _ = self.panel.show_popover();
+        self.place_panel();
         let _ = self.button.set_attribute("aria-expanded", "true");
         match focus {
             Focus::First => self.focus_item(0),
@@ -71,16 +72,19 @@ impl Menu {
         }
     }
 
-    /// Puts the popover under the button, right-aligned with it, inside the viewport.
+    /// Puts the open popover under the button, right-aligned with it, kept inside the viewport.
     fn place_panel(&self) {
-        let rect = self.button.get_bounding_client_rect();
-        let width = self.doc.document_element().map_or(0, |it| it.client_width());
+        let button = self.button.get_bounding_client_rect();
+        let width = self.panel.get_bounding_client_rect().width();
+        let viewport = self.doc.document_element().map_or(0, |it| it.client_width());
+        let widest = (f64::from(viewport) - width - 8.0).max(8.0);
         // Whole pixels: formatting floats would pull 15 KB of float printing into the wasm.
-        let top = (rect.bottom() + 6.0).round() as i32;
-        let right = (f64::from(width) - rect.right()).max(8.0).round() as i32;
+        // Not `clamp`: its panic message would print floats.
+        let left = (button.right() - width).min(widest).max(8.0).round() as i32;
+        let top = (button.bottom() + 6.0).round() as i32;
         let style = self.panel.style();
+        let _ = style.set_property("left", &format!("{left}px"));
         let _ = style.set_property("top", &format!("{top}px"));
-        let _ = style.set_property("right", &format!("{right}px"));
     }
 
     fn index_of(&self, target: Option<web_sys::EventTarget>) -> Option<usize> {
