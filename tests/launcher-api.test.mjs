@@ -164,7 +164,9 @@ describe('checkReturnUrl', () => {
     ['https://rmm.example.com:8443/x', 'https://rmm.example.com:8443/x'],
   ];
   for (const [candidate, resolved] of accepted) {
-    test(`accepts ${candidate}`, () => assert.equal(og.checkReturnUrl(candidate, policy), resolved));
+    test(`accepts ${candidate}`, () => {
+      assert.equal(og.checkReturnUrl(candidate, policy), resolved);
+    });
   }
   const refused = [
     ['//evil.example/', "the return URL is not one of this tenant's registered origins"],

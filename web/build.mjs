@@ -63,6 +63,15 @@ for (const file of ['api.js', 'index.js', 'index.node.js', 'index.d.ts', 'launch
   'launcher.d.ts']) {
   copyFileSync(path.join(web, 'js', file), path.join(pkg, file));
 }
+
+// The launcher's page entry and its glue become one file: one request fewer before the wasm
+// can be fetched. Its wasm stays next to it in wasm/.
+const entry = path.join(pkg, 'launcher.js');
+run(esbuild, [entry, '--bundle', '--minify', '--format=esm', '--allow-overwrite',
+  `--outfile=${entry}`]);
+for (const file of ['launcher.js', 'launcher.d.ts', 'launcher_bg.wasm.d.ts']) {
+  rmSync(path.join(wasmDir, file));
+}
 copyFileSync(path.join(web, 'README.md'), path.join(pkg, 'README.md'));
 
 const manifest = {
