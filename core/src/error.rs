@@ -116,6 +116,55 @@ pub enum ErrorKind {
     PkceMismatch,
     /// The authorization code is unknown, expired, reused or not for this client.
     AuthorizationCodeInvalid,
+
+    // --- support tickets ---
+    /// A ticket names a module the tenant does not have.
+    TicketModuleUnknown,
+    /// A ticket's subject is empty or too long.
+    TicketSubjectInvalid,
+    /// A ticket's description is empty or too long.
+    TicketDescriptionInvalid,
+    /// A ticket's priority is not low, medium, high or critical.
+    TicketPriorityInvalid,
+    /// A ticket status is not one of the five statuses.
+    TicketStatusInvalid,
+    /// The status change is not allowed from this status, or not for this person.
+    TicketTransitionRefused,
+    /// A comment is empty or too long.
+    TicketCommentInvalid,
+    /// The ticket is closed; nothing more can be added to it.
+    TicketClosed,
+    /// The record changed since the caller read it (optimistic concurrency). The edge
+    /// answers 409.
+    VersionConflict,
+    /// An idempotency key is empty, too long or has characters outside `[A-Za-z0-9_-]`.
+    IdempotencyKeyInvalid,
+    /// An idempotency key was reused with a different request. The edge answers 422.
+    IdempotencyKeyReused,
+    /// A list filter (status, module, priority, text) cannot be used.
+    TicketFilterInvalid,
+    /// A page size is outside 1..=100.
+    PageSizeInvalid,
+    /// A page cursor is not one this service handed out.
+    CursorInvalid,
+
+    // --- billing ---
+    /// A currency is not a three-letter upper-case ISO 4217 code.
+    CurrencyInvalid,
+    /// Amounts in different currencies were to be added up.
+    CurrencyMismatch,
+    /// An amount does not fit in 64-bit minor units.
+    AmountOverflow,
+    /// A tax rate is outside 0..=10000 basis points.
+    TaxRateInvalid,
+    /// A subscription's module, plan, seats or price cannot be used.
+    SubscriptionInvalid,
+    /// No active subscription covers the module (or the date) a charge is for.
+    SubscriptionMissing,
+    /// A billing date is not a `YYYY-MM-DD` calendar date.
+    BillingDateInvalid,
+    /// An invoice has no lines.
+    InvoiceEmpty,
 }
 
 impl ErrorKind {
@@ -172,6 +221,28 @@ impl ErrorKind {
             ErrorKind::PkceRequired => "pkce_required",
             ErrorKind::PkceMismatch => "pkce_mismatch",
             ErrorKind::AuthorizationCodeInvalid => "authorization_code_invalid",
+            ErrorKind::TicketModuleUnknown => "ticket_module_unknown",
+            ErrorKind::TicketSubjectInvalid => "ticket_subject_invalid",
+            ErrorKind::TicketDescriptionInvalid => "ticket_description_invalid",
+            ErrorKind::TicketPriorityInvalid => "ticket_priority_invalid",
+            ErrorKind::TicketStatusInvalid => "ticket_status_invalid",
+            ErrorKind::TicketTransitionRefused => "ticket_transition_refused",
+            ErrorKind::TicketCommentInvalid => "ticket_comment_invalid",
+            ErrorKind::TicketClosed => "ticket_closed",
+            ErrorKind::VersionConflict => "version_conflict",
+            ErrorKind::IdempotencyKeyInvalid => "idempotency_key_invalid",
+            ErrorKind::IdempotencyKeyReused => "idempotency_key_reused",
+            ErrorKind::TicketFilterInvalid => "ticket_filter_invalid",
+            ErrorKind::PageSizeInvalid => "page_size_invalid",
+            ErrorKind::CursorInvalid => "cursor_invalid",
+            ErrorKind::CurrencyInvalid => "currency_invalid",
+            ErrorKind::CurrencyMismatch => "currency_mismatch",
+            ErrorKind::AmountOverflow => "amount_overflow",
+            ErrorKind::TaxRateInvalid => "tax_rate_invalid",
+            ErrorKind::SubscriptionInvalid => "subscription_invalid",
+            ErrorKind::SubscriptionMissing => "subscription_missing",
+            ErrorKind::BillingDateInvalid => "billing_date_invalid",
+            ErrorKind::InvoiceEmpty => "invoice_empty",
         }
     }
 

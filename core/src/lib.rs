@@ -18,9 +18,14 @@
 //! - [`signin`]: hub password policy and throttling of failed sign-in attempts.
 //! - [`totp`]: two-factor codes (RFC 6238) and recovery codes.
 //! - [`oidc`]: the hub's OpenID Connect provider rules (authorize requests, PKCE, codes).
+//! - [`tickets`]: support tickets (validation, status machine, versions, idempotency, lists).
+//! - [`billing`]: subscriptions, orders, invoices, totals and the charge for an added seat.
+//! - [`insights`]: recommendations from the tenant's own data, with reasons and links.
 
 pub mod access;
+pub mod billing;
 mod error;
+pub mod insights;
 pub mod launcher;
 pub mod login;
 pub mod model;
@@ -29,6 +34,7 @@ pub mod provisioning;
 pub mod redirect;
 pub mod settings;
 pub mod signin;
+pub mod tickets;
 pub mod token;
 pub mod totp;
 
