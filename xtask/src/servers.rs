@@ -69,6 +69,8 @@ impl Ports {
             ("ONEGATE_EDGE_PORT", self.edge.to_string()),
             ("ONEGATE_DEMO_URL", format!("http://localhost:{}", self.demo)),
             ("ONEGATE_DEMO_PORT", self.demo.to_string()),
+            // The issuer of the gate's Onegate-Assertion, which the demo checks.
+            ("GATE_ISSUER", format!("http://localhost:{}", self.edge)),
         ]
     }
 }

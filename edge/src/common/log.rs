@@ -53,7 +53,8 @@ mod tests {
             ms: 3,
         };
         let value: serde_json::Value = serde_json::from_str(&log.line()).unwrap_or_default();
-        let mut keys: Vec<_> = value.as_object().map(|it| it.keys().cloned().collect()).unwrap_or_default();
+        let mut keys: Vec<_> =
+            value.as_object().map(|it| it.keys().cloned().collect()).unwrap_or_default();
         keys.sort();
         assert_eq!(keys, ["decision", "host", "ms", "request_id", "route", "status"]);
         assert_eq!(value["decision"], "send_to_hub");

@@ -60,10 +60,8 @@ pub fn inject(mut resp: Response, snippet: String) -> Result<Response> {
         move |chunk: &[u8]| sink.borrow_mut().extend_from_slice(chunk),
     ));
 
-    let stream = body
-        .map(Some)
-        .chain(futures_util::stream::once(async { None }))
-        .map(move |item| -> Result<Vec<u8>> {
+    let stream = body.map(Some).chain(futures_util::stream::once(async { None })).map(
+        move |item| -> Result<Vec<u8>> {
             match item {
                 Some(chunk) => {
                     let chunk = chunk?;
@@ -78,7 +76,8 @@ pub fn inject(mut resp: Response, snippet: String) -> Result<Response> {
                 }
             }
             Ok(std::mem::take(&mut *out.borrow_mut()))
-        });
+        },
+    );
 
     Ok(Response::from_stream(stream)?.with_status(status).with_headers(headers))
 }

@@ -147,7 +147,9 @@ async fn verify_remote(
 
     let kid = header_kid(token);
     let (fetched_at, last_attempt, kid_known) = REMOTE.with(|it| match it.borrow().get(url) {
-        Some(c) => (Some(c.fetched_at), c.last_attempt, c.keys.as_ref().is_some_and(|k| k.contains(&kid))),
+        Some(c) => {
+            (Some(c.fetched_at), c.last_attempt, c.keys.as_ref().is_some_and(|k| k.contains(&kid)))
+        }
         None => (None, None, false),
     });
 
@@ -155,7 +157,7 @@ async fn verify_remote(
         refetch(env, url, now).await;
     }
 
-    let verified = REMOTE.with(|it| {
+    REMOTE.with(|it| {
         let cache = it.borrow();
         let usable = cache.get(url).filter(|c| now - c.fetched_at < MAX_STALE_SECS);
         let Some(keys) = usable.and_then(|c| c.keys.as_ref()) else {
@@ -165,8 +167,7 @@ async fn verify_remote(
             ));
         };
         token::verify(token, keys, expect, now)
-    });
-    verified
+    })
 }
 
 /// Reads the shared cache row for `url` from D1 into the isolate's memory.
@@ -186,8 +187,10 @@ async fn load_shared(env: &Env, url: &str) {
     let Ok(Some(row)) = statement.first::<Row>(None).await else { return };
     let Ok(keys) = KeySet::from_jwks_json(&row.jwks_json) else { return };
     REMOTE.with(|it| {
-        it.borrow_mut()
-            .insert(url.to_owned(), Cached { keys: Some(keys), fetched_at: row.fetched_at, last_attempt: None })
+        it.borrow_mut().insert(
+            url.to_owned(),
+            Cached { keys: Some(keys), fetched_at: row.fetched_at, last_attempt: None },
+        )
     });
 }
 
@@ -212,8 +215,10 @@ async fn refetch(env: &Env, url: &str, now: i64) {
     };
     let Ok(keys) = KeySet::from_jwks_json(&json) else { return };
     REMOTE.with(|it| {
-        it.borrow_mut()
-            .insert(url.to_owned(), Cached { keys: Some(keys), fetched_at: now, last_attempt: Some(now) })
+        it.borrow_mut().insert(
+            url.to_owned(),
+            Cached { keys: Some(keys), fetched_at: now, last_attempt: Some(now) },
+        )
     });
 
     let Ok(db) = env.d1("DB") else { return };
@@ -276,7 +281,13 @@ mod tests {
             ("nothing_cached_fetches", None, None, false, CacheStep::Refetch),
             ("nothing_cached_in_cooldown_fails", None, Some(now - 5), false, CacheStep::FailClosed),
             ("fresh_known_kid_uses_cache", Some(now - 10), Some(now - 10), true, CacheStep::Use),
-            ("fresh_unknown_kid_refetches", Some(now - 100), Some(now - 100), false, CacheStep::Refetch),
+            (
+                "fresh_unknown_kid_refetches",
+                Some(now - 100),
+                Some(now - 100),
+                false,
+                CacheStep::Refetch,
+            ),
             (
                 "unknown_kid_in_cooldown_fails_closed",
                 Some(now - 10),
@@ -284,7 +295,13 @@ mod tests {
                 false,
                 CacheStep::FailClosed,
             ),
-            ("stale_refetches", Some(now - TTL_SECS), Some(now - TTL_SECS), true, CacheStep::Refetch),
+            (
+                "stale_refetches",
+                Some(now - TTL_SECS),
+                Some(now - TTL_SECS),
+                true,
+                CacheStep::Refetch,
+            ),
             (
                 "stale_known_kid_in_cooldown_keeps_working",
                 Some(now - TTL_SECS - 5),
@@ -301,7 +318,11 @@ mod tests {
             ),
         ];
         for (name, fetched_at, last_attempt, kid_known, expected) in rows {
-            assert_eq!(cache_step(fetched_at, last_attempt, kid_known, now), expected, "row {name}");
+            assert_eq!(
+                cache_step(fetched_at, last_attempt, kid_known, now),
+                expected,
+                "row {name}"
+            );
         }
     }
 

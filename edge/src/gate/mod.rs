@@ -402,13 +402,15 @@ async fn hub_session_ended(cx: &Cx<'_>, sid: &str) -> bool {
 
     async fn query_hub_session(cx: &Cx<'_>, sid: &str) -> Option<Row> {
         let db = cx.env.d1("DB").ok()?;
-        db.prepare("SELECT revoked_at, expires_at FROM hub_sessions WHERE id = ?1 AND tenant_id = ?2")
-            .bind(&[JsValue::from_str(sid), JsValue::from_str(&cx.gm.tenant_id)])
-            .ok()?
-            .first::<Row>(None)
-            .await
-            .ok()
-            .flatten()
+        db.prepare(
+            "SELECT revoked_at, expires_at FROM hub_sessions WHERE id = ?1 AND tenant_id = ?2",
+        )
+        .bind(&[JsValue::from_str(sid), JsValue::from_str(&cx.gm.tenant_id)])
+        .ok()?
+        .first::<Row>(None)
+        .await
+        .ok()
+        .flatten()
     }
 }
 

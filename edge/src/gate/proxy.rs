@@ -38,7 +38,8 @@ const DROPPED: [&str; 8] = [
 ];
 
 /// The cookies that belong to the gate, never forwarded.
-const GATE_COOKIES: [&str; 4] = ["onegate", "__Host-onegate", "onegate_login", "__Host-onegate_login"];
+const GATE_COOKIES: [&str; 4] =
+    ["onegate", "__Host-onegate", "onegate_login", "__Host-onegate_login"];
 
 /// The claims of the assertion.
 #[derive(Debug, Serialize)]
@@ -111,11 +112,7 @@ pub struct Upstream<'a> {
 
 /// Sends the client's request (with `body`, already read) to the module and returns its answer,
 /// redirects not followed.
-pub async fn forward(
-    req: &Request,
-    body: Option<Vec<u8>>,
-    up: &Upstream<'_>,
-) -> Result<Response> {
+pub async fn forward(req: &Request, body: Option<Vec<u8>>, up: &Upstream<'_>) -> Result<Response> {
     let url = req.url()?;
     let mut target = format!("{}{}", up.origin, url.path());
     if let Some(query) = url.query() {
@@ -146,9 +143,7 @@ pub async fn forward(
 
     let method = req.method();
     let mut init = RequestInit::new();
-    init.with_method(method.clone())
-        .with_headers(headers)
-        .with_redirect(RequestRedirect::Manual);
+    init.with_method(method.clone()).with_headers(headers).with_redirect(RequestRedirect::Manual);
     if !matches!(method, Method::Get | Method::Head)
         && let Some(body) = body
     {
@@ -156,14 +151,24 @@ pub async fn forward(
     }
 
     let upstream_req = Request::new_with_init(&target, &init)?;
-    let mut resp = Fetch::Request(upstream_req).send().await?;
-    if let Ok(Some(location)) = resp.headers().get("Location")
-        && let Some(rest) = location.strip_prefix(up.origin)
-    {
-        let rewritten = format!("{}{}", up.gate_origin, rest);
-        resp.headers_mut().set("Location", &rewritten)?;
+    let resp = Fetch::Request(upstream_req).send().await?;
+
+    // A fetched response's headers are immutable: work on a copy.
+    let headers = Headers::new();
+    for (name, value) in resp.headers().entries() {
+        // workerd hands the body over decoded and would encode it again by
+        // `Content-Encoding` (even for clients that never asked for it, behind wrangler dev);
+        // the gate answers the body as it is and leaves compression to the edge in front.
+        if name == "content-encoding" {
+            continue;
+        }
+        let value = match value.strip_prefix(up.origin) {
+            Some(rest) if name == "location" => format!("{}{rest}", up.gate_origin),
+            _ => value,
+        };
+        headers.append(&name, &value)?;
     }
-    Ok(resp)
+    Ok(resp.with_headers(headers))
 }
 
 /// The `Cookie` header without the gate's own cookies.

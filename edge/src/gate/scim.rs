@@ -114,9 +114,7 @@ mod tests {
     #[test]
     fn only_a_single_active_match_counts() {
         let ext = "urn:onegate:params:scim:schemas:extension:module:2.0:User";
-        let user = |name: &str, active: bool| {
-            json!({ "userName": name, "active": active, ext: { "licenseType": "Contractor" } })
-        };
+        let user = |name: &str, active: bool| json!({ "userName": name, "active": active, ext: { "licenseType": "Contractor" } });
         let one = json!({ "Resources": [user("c", true), user("old", false)] });
         assert_eq!(
             account_from_list(&one),

@@ -70,8 +70,7 @@ async fn start(cx: &Cx<'_>) -> Result<Answer> {
 
     let return_to = query_param(cx, "return_to").unwrap_or_default();
     let return_to = cx.safe_return_to(&return_to);
-    let (Ok(state), Ok(nonce), Ok(verifier)) = (random_id(24), random_id(24), random_id(32))
-    else {
+    let (Ok(state), Ok(nonce), Ok(verifier)) = (random_id(24), random_id(24), random_id(32)) else {
         return failed(cx, 503, "no randomness is available to start a sign-in; try again");
     };
 
@@ -149,12 +148,7 @@ async fn dev_token(mut req: Request, cx: &Cx<'_>) -> Result<Answer> {
 }
 
 /// Verifies the hub token, asks core, and starts the gate session.
-async fn finish(
-    cx: &Cx<'_>,
-    token: &str,
-    nonce: Option<&str>,
-    return_to: &str,
-) -> Result<Answer> {
+async fn finish(cx: &Cx<'_>, token: &str, nonce: Option<&str>, return_to: &str) -> Result<Answer> {
     let source = match &cx.gm.jwks_url {
         Some(url) => KeySource::Remote(url.clone()),
         None => KeySource::OwnHub,
@@ -177,7 +171,7 @@ async fn finish(
         return Ok(answer);
     }
 
-    if !claims.entitlements().iter().any(|it| *it == cx.gm.module.id) {
+    if !claims.entitlements().contains(&cx.gm.module.id) {
         cx.audit("hub_login", "refuse", "module_access_missing").await;
         let message = format!(
             "you do not have access to {}; ask your administrator to grant it in {BRAND}",
@@ -222,7 +216,11 @@ async fn finish(
 }
 
 /// What core's token check leaves to the gate: the tenant and the login's nonce.
-fn claim_problem(cx: &Cx<'_>, claims: &VerifiedClaims, nonce: Option<&str>) -> Option<&'static str> {
+fn claim_problem(
+    cx: &Cx<'_>,
+    claims: &VerifiedClaims,
+    nonce: Option<&str>,
+) -> Option<&'static str> {
     if claims.tenant_id() != Some(cx.gm.tenant_id.as_str()) {
         return Some("the sign-in is for another tenant; sign in to this tenant's hub");
     }
@@ -283,8 +281,14 @@ fn logout(cx: &Cx<'_>) -> Result<Answer> {
         message: &format!("you are signed out of {} on this browser", cx.gm.module.name),
         rule: None,
         links: vec![
-            Link { href: format!("{}/oauth/logout", cx.hub), text: format!("Sign out of {BRAND} too") },
-            Link { href: cx.sign_in_url(&format!("{}/", cx.gm.module.origin)), text: "Sign in again".into() },
+            Link {
+                href: format!("{}/oauth/logout", cx.hub),
+                text: format!("Sign out of {BRAND} too"),
+            },
+            Link {
+                href: cx.sign_in_url(&format!("{}/", cx.gm.module.origin)),
+                text: "Sign in again".into(),
+            },
         ],
     };
     let mut resp = page.respond()?;
@@ -316,7 +320,10 @@ fn failed(cx: &Cx<'_>, status: u16, message: &str) -> Result<Answer> {
         message,
         rule: None,
         links: vec![
-            Link { href: cx.sign_in_url(&format!("{}/", cx.gm.module.origin)), text: "Start again".into() },
+            Link {
+                href: cx.sign_in_url(&format!("{}/", cx.gm.module.origin)),
+                text: "Start again".into(),
+            },
             Link { href: cx.hub_home(), text: format!("Open {BRAND}") },
         ],
     };

@@ -1,0 +1,83 @@
+// Proxying: the identity the module gets (only the gate's own assertion), the launcher injected
+// into HTML and nothing else, and clear 4xx answers for bad input.
+
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { DEMO_PORT, fetchAs } from './harness.mjs';
+import { forgedGateAssertion, gateOrigin, sessionFor } from './gate-helpers.mjs';
+
+test('a client-sent Onegate-Assertion never reaches the module', async () => {
+  const assertion = forgedGateAssertion('rmm', 'admin');
+  // Control: sent straight to the module, the assertion signs "admin" in.
+  const direct = await fetchAs(`localhost:${DEMO_PORT}`, '/', {
+    headers: { 'onegate-assertion': assertion, 'x-onegate-module': 'rmm' },
+  });
+  assert.equal(direct.status, 200, 'the module trusts a genuine gate assertion');
+  // Through the gate, the client's header is dropped: the module shows its own login.
+  const via = await fetchAs('rmm.localhost', '/', { headers: { 'onegate-assertion': assertion } });
+  assert.equal(via.status, 303);
+  assert.match(via.headers.get('location'), /\/login$/);
+});
+
+test('HTML pages get the launcher data and script; the data is escaped JSON', async () => {
+  const res = await fetchAs('rmm.localhost', '/login?x=%3C%2Fscript%3E');
+  assert.equal(res.status, 200);
+  const html = await res.text();
+  const m = html.match(
+    /<script type="application\/json" id="onegate-launcher-data">(.*?)<\/script>/s,
+  );
+  assert.ok(m, 'data block present');
+  assert.ok(!m[1].includes('<'), 'no raw < inside the data block');
+  const data = JSON.parse(m[1]);
+  assert.equal(data.page, 'login');
+  assert.equal(data.signed_in_via, 'nobody');
+  assert.equal(data.unified_login, true);
+  assert.equal(data.current_module, 'rmm');
+  assert.ok(data.current_url.endsWith('/login?x=%3C%2Fscript%3E'), data.current_url);
+  assert.match(html, /<script type="module" src="\/\.onegate\/launcher\.js"><\/script>\s*<\/body>/);
+});
+
+test('a hub session shows the waffle data with the entitled modules', async () => {
+  const cookie = await sessionFor('rmm', 'tech@acme.example');
+  const html = await (await fetchAs('rmm.localhost', '/', { headers: { cookie } })).text();
+  const data = JSON.parse(html.match(/id="onegate-launcher-data">(.*?)<\/script>/s)[1]);
+  assert.equal(data.signed_in_via, 'hub');
+  assert.deepEqual(data.entitlements.map((it) => it.module_id).sort(), ['legacy', 'psa', 'rmm']);
+  assert.equal(data.entitlements.find((it) => it.module_id === 'psa').url, `${gateOrigin('psa')}/`);
+});
+
+test('non-HTML responses pass through untouched', async () => {
+  const viaGate = await fetchAs('rmm.localhost', '/assets/demo.css');
+  const direct = await fetchAs(`localhost:${DEMO_PORT}`, '/assets/demo.css');
+  assert.equal(viaGate.status, 200);
+  assert.equal(await viaGate.text(), await direct.text());
+});
+
+test('the gate publishes the JWKS its module verifies assertions with', async () => {
+  const res = await fetchAs('psa.localhost', '/.onegate/certs');
+  assert.equal(res.status, 200);
+  const { keys } = await res.json();
+  assert.equal(keys.length, 1);
+  assert.equal(keys[0].crv, 'Ed25519');
+  assert.ok(!('d' in keys[0]), 'public only');
+});
+
+test('bad input gets a clear 4xx, never a 5xx', async () => {
+  const cases = [
+    ['psa.localhost', '/login', { method: 'POST', body: 'username=' + 'x'.repeat(20000) }, 413],
+    ['psa.localhost', '/.onegate/nothing', {}, 404],
+    ['nosuchmodule.localhost', '/', {}, 404],
+    ['psa.localhost', '/.onegate/login?return_to=%ZZ', {}, 302],
+  ];
+  for (const [host, path, init, status] of cases) {
+    const res = await fetchAs(host, path, init);
+    assert.equal(res.status, status, `${host}${path}`);
+  }
+});
+
+test('signing out ends the gate session', async () => {
+  const res = await fetchAs('psa.localhost', '/.onegate/logout');
+  assert.equal(res.status, 200);
+  const cleared = res.headers.getSetCookie().find((it) => it.startsWith('onegate='));
+  assert.match(cleared, /Max-Age=0/);
+});
