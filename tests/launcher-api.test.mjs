@@ -254,6 +254,19 @@ describe('package', () => {
       assert.ok(existsSync(path.join(pkgDir, file)), file);
     }
   });
+  test("index.d.ts lists exactly the core's error codes", () => {
+    const rust = readFileSync(path.join(root, 'core', 'src', 'error.rs'), 'utf8');
+    const start = rust.indexOf('pub fn code(self)');
+    const body = rust.slice(start, rust.indexOf('\n    }\n', start));
+    const core = [...body.matchAll(/"([a-z0-9_]+)"/g)].map((it) => it[1]).sort();
+    const types = readFileSync(path.join(pkgDir, 'index.d.ts'), 'utf8');
+    const union = types.slice(types.indexOf('export type ErrorCode'), types.indexOf(';',
+      types.indexOf('export type ErrorCode')));
+    const declared = [...union.matchAll(/'([a-z0-9_]+)'/g)].map((it) => it[1]).sort();
+    assert.ok(core.length > 10, 'found the codes in core/src/error.rs');
+    assert.deepEqual(declared, core,
+      'update ErrorCode in web/js/index.d.ts to the codes of core/src/error.rs, then rebuild');
+  });
   test('tsc --noEmit passes on a small TypeScript consumer', () => {
     const tsc = path.join(root, 'node_modules', '.bin', 'tsc');
     execFileSync(tsc, ['--noEmit', '-p', consumerDir], { cwd: root, stdio: 'pipe' });
