@@ -122,3 +122,18 @@ pub fn record_failure(
         _ => ThrottleState { failures: 1, window_start: now },
     }
 }
+
+/// The path the hub returns to after sign-in: `requested` when it is a path on the hub itself
+/// (starts with one `/`, no backslash, no control characters, at most 2048 bytes), otherwise
+/// the portal home `/`. Keeps the sign-in form from becoming an open redirector.
+pub fn local_return_path(requested: Option<&str>) -> &str {
+    let Some(path) = requested else {
+        return "/";
+    };
+    let local = path.starts_with('/')
+        && !path.starts_with("//")
+        && !path.contains('\\')
+        && path.len() <= 2048
+        && !path.chars().any(char::is_control);
+    if local { path } else { "/" }
+}

@@ -70,3 +70,23 @@ fn account_and_address_policies_differ() {
     assert!(signin::check_throttle(Some(at_account_limit), 1, ThrottlePolicy::ACCOUNT).is_err());
     assert!(signin::check_throttle(Some(at_account_limit), 1, ThrottlePolicy::ADDRESS).is_ok());
 }
+
+#[test]
+fn return_path_stays_on_the_hub() {
+    let table = [
+        (
+            "authorize_request_is_kept",
+            Some("/oauth/authorize?client_id=psa&x=1"),
+            "/oauth/authorize?client_id=psa&x=1",
+        ),
+        ("missing_is_home", None, "/"),
+        ("absolute_url_is_home", Some("https://evil.example/"), "/"),
+        ("protocol_relative_is_home", Some("//evil.example/"), "/"),
+        ("backslash_is_home", Some("/\\evil.example"), "/"),
+        ("control_character_is_home", Some("/a\nb"), "/"),
+        ("relative_path_is_home", Some("oauth/authorize"), "/"),
+    ];
+    for (name, requested, expect) in table {
+        assert_eq!(signin::local_return_path(requested), expect, "{name}");
+    }
+}

@@ -1,0 +1,107 @@
+//! The hub's HTML pages: minijinja templates (auto-escaped, `.html`) and the response headers
+//! every hub page carries: a Content-Security-Policy without any script source, no framing,
+//! `nosniff` and no caching.
+
+use std::sync::OnceLock;
+
+use minijinja::{Environment, Value, context};
+use worker::{Headers, Response, Result};
+
+use crate::common::html;
+
+/// The brand shown to users when the `BRAND` variable is not set.
+pub const DEFAULT_BRAND: &str = "KaseyaOne";
+
+const TEMPLATES: [(&str, &str); 7] = [
+    ("base.html", include_str!("templates/base.html")),
+    ("signin.html", include_str!("templates/signin.html")),
+    ("totp.html", include_str!("templates/totp.html")),
+    ("enrol.html", include_str!("templates/enrol.html")),
+    ("recovery.html", include_str!("templates/recovery.html")),
+    ("home.html", include_str!("templates/home.html")),
+    ("message.html", include_str!("templates/message.html")),
+];
+
+/// No scripts at all, inline styles only, never framed, forms post anywhere the flow redirects.
+pub const CSP: &str = "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; \
+     frame-ancestors 'none'";
+
+fn templates() -> &'static Environment<'static> {
+    static ENV: OnceLock<Environment<'static>> = OnceLock::new();
+    ENV.get_or_init(|| html::environment(&TEMPLATES))
+}
+
+/// Renders a template with `ctx` (plus `brand`).
+pub fn render(name: &str, brand: &str, ctx: Value) -> String {
+    html::render(templates(), name, context! { brand, ..ctx })
+}
+
+/// An HTML response with the hub's headers.
+pub fn respond(status: u16, body: String) -> Result<Response> {
+    let headers = Headers::new();
+    headers.set("Content-Type", "text/html; charset=utf-8")?;
+    headers.set("Cache-Control", "no-store")?;
+    headers.set("Content-Security-Policy", CSP)?;
+    headers.set("X-Content-Type-Options", "nosniff")?;
+    headers.set("Referrer-Policy", "no-referrer")?;
+    Ok(Response::from_html(body)?.with_status(status).with_headers(headers))
+}
+
+/// Renders `name` and answers with `status`.
+pub fn page(status: u16, name: &str, brand: &str, ctx: Value) -> Result<Response> {
+    respond(status, render(name, brand, ctx))
+}
+
+/// A page with a heading and a message, for errors and confirmations.
+pub fn message(status: u16, heading: &str, message: &str) -> Result<Response> {
+    page(status, "message.html", DEFAULT_BRAND, context! { heading, message })
+}
+
+/// A refusal that names the core's stable error code.
+pub fn refusal(status: u16, heading: &str, err: &onegate_core::Error) -> Result<Response> {
+    let ctx = context! { heading, message => err.message(), code => err.code() };
+    page(status, "message.html", DEFAULT_BRAND, ctx)
+}
+
+/// A 303 See Other to `location`, with extra `Set-Cookie` values.
+pub fn see_other(location: &str, cookies: &[String]) -> Result<Response> {
+    let headers = Headers::new();
+    headers.set("Location", location)?;
+    headers.set("Cache-Control", "no-store")?;
+    for cookie in cookies {
+        headers.append("Set-Cookie", cookie)?;
+    }
+    Ok(Response::empty()?.with_status(303).with_headers(headers))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_template_renders_and_escapes() {
+        let evil = "<script>alert(1)</script>";
+        let user = context! { name => evil, email => "a@b.test", is_admin => true };
+        let tiles = vec![context! {
+            id => "psa", name => evil, href => "http://psa.localhost:8787/",
+            initials => "PS", description => evil,
+        }];
+        let ctx = context! {
+            user, tiles, error => evil, email => evil, return_to => evil, secret => evil,
+            uri => evil, codes => vec![evil], heading => evil, message => evil, code => evil,
+            recovery_left => 3,
+        };
+        for (name, _) in TEMPLATES {
+            let html = render(name, "KaseyaOne", ctx.clone());
+            assert!(html.starts_with("<!doctype html>"), "{name}: {html}");
+            assert!(!html.contains("<script"), "{name} did not escape");
+            assert!(!html.contains("could not be shown"), "{name}: {html}");
+        }
+    }
+
+    #[test]
+    fn the_policy_allows_no_script() {
+        assert!(!CSP.contains("script-src"));
+        assert!(CSP.starts_with("default-src 'none'"));
+    }
+}

@@ -1,0 +1,332 @@
+//! Hub sign-in: email and password, then the two-factor code (or a recovery code), or on the
+//! first sign-in the enrolment of an authenticator; and sign-out.
+//!
+//! Throttling is checked before any password hashing, per client address and per account; a
+//! failure at either step counts against both. A session starts only after both factors pass.
+
+use minijinja::context;
+use onegate_core::signin::{self, ThrottlePolicy};
+use onegate_core::totp::{self, TotpConfig};
+use onegate_core::{Error, ErrorKind};
+use worker::{Request, Response, Result};
+
+use super::pages::{self, DEFAULT_BRAND};
+use super::session::{self, PENDING_SECS, Pending, SESSION_SECS};
+use super::store::User;
+use super::{Hub, password};
+use crate::common::sign::random_id;
+
+/// Largest form body the hub reads, in bytes.
+const MAX_FORM_BYTES: usize = 16 * 1024;
+
+/// Recovery codes issued at enrolment.
+const RECOVERY_CODES: usize = 10;
+
+/// The fields of a urlencoded form body (empty when the body is too large or unreadable).
+pub async fn form_fields(req: &mut Request) -> Vec<(String, String)> {
+    let body = req.bytes().await.unwrap_or_default();
+    if body.len() > MAX_FORM_BYTES {
+        return Vec::new();
+    }
+    form_urlencoded::parse(&body).into_owned().collect()
+}
+
+/// The first value of `name` in `fields`.
+pub fn field<'a>(fields: &'a [(String, String)], name: &str) -> Option<&'a str> {
+    fields.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str())
+}
+
+/// False when a browser says the form came from another origin (login CSRF). Requests without
+/// an `Origin` header (non-browser clients) pass; SameSite=Lax covers the cookies.
+pub fn same_origin(hub: &Hub, req: &Request) -> bool {
+    match req.headers().get("Origin").ok().flatten() {
+        None => true,
+        Some(origin) => origin.trim_end_matches('/') == hub.issuer,
+    }
+}
+
+fn cross_origin() -> Result<Response> {
+    pages::message(
+        403,
+        "Form refused",
+        "This form was sent from another site; open the hub and try again.",
+    )
+}
+
+fn client_address(req: &Request) -> String {
+    req.headers().get("CF-Connecting-IP").ok().flatten().unwrap_or_else(|| "unknown".into())
+}
+
+fn account_key(user: &User) -> String {
+    format!("account:{}", user.id)
+}
+
+/// Counts one failure against each key.
+async fn record_failures(hub: &Hub, keys: &[(String, ThrottlePolicy)]) -> Result<()> {
+    for (key, policy) in keys {
+        let state = hub.store.throttle(key).await?;
+        hub.store.set_throttle(key, signin::record_failure(state, hub.now, *policy)).await?;
+    }
+    Ok(())
+}
+
+/// The first key that is locked, as the core's error.
+async fn throttled(hub: &Hub, keys: &[(String, ThrottlePolicy)]) -> Result<Option<Error>> {
+    for (key, policy) in keys {
+        let state = hub.store.throttle(key).await?;
+        if let Err(err) = signin::check_throttle(state, hub.now, *policy) {
+            return Ok(Some(err));
+        }
+    }
+    Ok(None)
+}
+
+fn query(req: &Request, name: &str) -> Option<String> {
+    let url = req.url().ok()?;
+    url.query_pairs().find(|(k, _)| k == name).map(|(_, v)| v.into_owned())
+}
+
+fn signin_page(status: u16, error: Option<&str>, email: &str, return_to: &str) -> Result<Response> {
+    let ctx = context! { error, email, return_to };
+    pages::page(status, "signin.html", DEFAULT_BRAND, ctx)
+}
+
+/// `GET /signin?return_to=`: the email and password form (or straight on when signed in).
+pub async fn form(hub: &Hub, req: &Request) -> Result<Response> {
+    let requested = query(req, "return_to");
+    let return_to = signin::local_return_path(requested.as_deref());
+    if session::current(hub, req).await?.is_some() {
+        return pages::see_other(return_to, &[]);
+    }
+    signin_page(200, None, "", return_to)
+}
+
+/// `POST /signin`: checks the password, then sends the user to the two-factor step.
+pub async fn password(hub: &Hub, mut req: Request) -> Result<Response> {
+    if !same_origin(hub, &req) {
+        return cross_origin();
+    }
+    let fields = form_fields(&mut req).await;
+    let email = field(&fields, "email").unwrap_or_default().trim().to_lowercase();
+    let password = field(&fields, "password").unwrap_or_default();
+    let return_to = signin::local_return_path(field(&fields, "return_to")).to_string();
+
+    let mut keys = vec![(format!("ip:{}", client_address(&req)), ThrottlePolicy::ADDRESS)];
+    if let Some(err) = throttled(hub, &keys).await? {
+        return signin_page(429, Some(err.message()), &email, &return_to);
+    }
+
+    if let Err(err) = signin::check_password_input(password) {
+        return signin_page(400, Some(err.message()), &email, &return_to);
+    }
+
+    let user = hub.store.user_by_email(&email).await?;
+    if let Some(user) = &user {
+        keys.push((account_key(user), ThrottlePolicy::ACCOUNT));
+        if let Some(err) = throttled(hub, &keys).await? {
+            return signin_page(429, Some(err.message()), &email, &return_to);
+        }
+    }
+
+    let matched = password::verify(password, user.as_ref().map(|u| u.password_hash.as_str()));
+    let Some(user) = user.filter(|_| matched) else {
+        record_failures(hub, &keys).await?;
+        let err = Error::new(ErrorKind::CredentialsInvalid, "the email or password is not correct");
+        return signin_page(401, Some(err.message()), &email, &return_to);
+    };
+
+    let pending = Pending { uid: user.id.clone(), exp: hub.now + PENDING_SECS, return_to };
+    let cookie = session::set_pending(hub, &pending);
+    if user.totp_secret.is_some() {
+        return pages::see_other("/signin/totp", &[cookie]);
+    }
+
+    if user.totp_pending.is_none() {
+        let mut secret = [0u8; 20];
+        getrandom::fill(&mut secret).map_err(|e| worker::Error::RustError(e.to_string()))?;
+        hub.store.set_totp_pending(&user.id, &totp::base32_encode(&secret)).await?;
+    }
+    pages::see_other("/signin/enrol", &[cookie])
+}
+
+fn totp_page(status: u16, error: Option<&str>) -> Result<Response> {
+    pages::page(status, "totp.html", DEFAULT_BRAND, context! { error })
+}
+
+/// The user of the sign-in in progress, or the answer that restarts sign-in.
+async fn pending_user(
+    hub: &Hub,
+    req: &Request,
+) -> Result<std::result::Result<(Pending, User), Response>> {
+    let Some(pending) = session::pending(hub, req) else {
+        return Ok(Err(pages::see_other("/signin", &[])?));
+    };
+    match hub.store.user_by_id(&pending.uid).await? {
+        Some(user) => Ok(Ok((pending, user))),
+        None => Ok(Err(pages::see_other("/signin", &[session::clear_pending(hub)])?)),
+    }
+}
+
+/// `GET /signin/totp`: the two-factor form.
+pub async fn totp_form(hub: &Hub, req: &Request) -> Result<Response> {
+    match pending_user(hub, req).await? {
+        Ok(_) => totp_page(200, None),
+        Err(res) => Ok(res),
+    }
+}
+
+/// `POST /signin/totp`: checks the code (or a recovery code) and starts the session.
+pub async fn totp(hub: &Hub, mut req: Request) -> Result<Response> {
+    if !same_origin(hub, &req) {
+        return cross_origin();
+    }
+    let (pending, user) = match pending_user(hub, &req).await? {
+        Ok(pair) => pair,
+        Err(res) => return Ok(res),
+    };
+    let keys = [
+        (format!("ip:{}", client_address(&req)), ThrottlePolicy::ADDRESS),
+        (account_key(&user), ThrottlePolicy::ACCOUNT),
+    ];
+    if let Some(err) = throttled(hub, &keys).await? {
+        return totp_page(429, Some(err.message()));
+    }
+
+    let fields = form_fields(&mut req).await;
+    let code = field(&fields, "code").unwrap_or_default();
+    let checked = second_factor(hub, &user, code).await?;
+    if let Err(err) = checked {
+        record_failures(hub, &keys).await?;
+        return totp_page(401, Some(err.message()));
+    }
+
+    hub.store.clear_throttle(&keys[1].0).await?;
+    let cookie = start_session(hub, &user).await?;
+    pages::see_other(&pending.return_to, &[cookie, session::clear_pending(hub)])
+}
+
+/// Checks a TOTP code, or uses up a recovery code; the core decides, D1 makes it single-use.
+async fn second_factor(
+    hub: &Hub,
+    user: &User,
+    code: &str,
+) -> Result<std::result::Result<(), Error>> {
+    if totp::looks_like_recovery_code(code) {
+        let used = hub.store.use_recovery_code(&user.id, &totp::recovery_code_hash(code)).await?;
+        if used {
+            return Ok(Ok(()));
+        }
+        return Ok(Err(Error::new(
+            ErrorKind::RecoveryCodeInvalid,
+            "this recovery code is not valid or was already used",
+        )));
+    }
+
+    let Some(secret) = user.totp_secret.as_deref().and_then(|s| totp::base32_decode(s).ok()) else {
+        return Ok(Err(Error::new(ErrorKind::TotpCodeInvalid, "two-factor sign-in is not set up")));
+    };
+    let last = user.totp_last_step.map(|s| s as u64);
+    let step = match totp::verify(&secret, code, hub.now, last, TotpConfig::default()) {
+        Ok(step) => step,
+        Err(err) => return Ok(Err(err)),
+    };
+    if !hub.store.use_totp_step(&user.id, step).await? {
+        return Ok(Err(Error::new(
+            ErrorKind::TotpCodeReused,
+            "this two-factor code was already used; wait for the next code",
+        )));
+    }
+    Ok(Ok(()))
+}
+
+/// Creates the hub session and returns its `Set-Cookie` value.
+async fn start_session(hub: &Hub, user: &User) -> Result<String> {
+    let id = random_id(24).map_err(|e| worker::Error::RustError(e.to_string()))?;
+    hub.store.create_session(&id, user, hub.now, hub.now + SESSION_SECS, "pwd otp mfa").await?;
+    Ok(session::set_session(hub, &id))
+}
+
+fn enrol_page(status: u16, user: &User, error: Option<&str>) -> Result<Response> {
+    let secret_text = user.totp_pending.clone().unwrap_or_default();
+    let secret = totp::base32_decode(&secret_text).unwrap_or_default();
+    let uri = totp::otpauth_uri(DEFAULT_BRAND, &user.email, &secret, TotpConfig::default());
+    let ctx = context! { error, secret => secret_text, uri };
+    pages::page(status, "enrol.html", DEFAULT_BRAND, ctx)
+}
+
+/// `GET /signin/enrol`: the secret and `otpauth://` URI to add to an authenticator app.
+pub async fn enrol_form(hub: &Hub, req: &Request) -> Result<Response> {
+    let (_, user) = match pending_user(hub, req).await? {
+        Ok(pair) => pair,
+        Err(res) => return Ok(res),
+    };
+    if user.totp_secret.is_some() {
+        return pages::see_other("/signin/totp", &[]);
+    }
+    enrol_page(200, &user, None)
+}
+
+/// `POST /signin/enrol`: the first code confirms the secret; recovery codes are shown once.
+pub async fn enrol(hub: &Hub, mut req: Request) -> Result<Response> {
+    if !same_origin(hub, &req) {
+        return cross_origin();
+    }
+    let (pending, user) = match pending_user(hub, &req).await? {
+        Ok(pair) => pair,
+        Err(res) => return Ok(res),
+    };
+    let fields = form_fields(&mut req).await;
+    let code = field(&fields, "code").unwrap_or_default();
+    let secret = user.totp_pending.as_deref().and_then(|s| totp::base32_decode(s).ok());
+    let Some(secret) = secret.filter(|_| user.totp_secret.is_none()) else {
+        return pages::see_other("/signin", &[session::clear_pending(hub)]);
+    };
+
+    let step = match totp::verify(&secret, code, hub.now, None, TotpConfig::default()) {
+        Ok(step) => step,
+        Err(err) => return enrol_page(401, &user, Some(err.message())),
+    };
+
+    let mut codes = Vec::with_capacity(RECOVERY_CODES);
+    for _ in 0..RECOVERY_CODES {
+        let mut random = [0u8; 10];
+        getrandom::fill(&mut random).map_err(|e| worker::Error::RustError(e.to_string()))?;
+        codes.push(totp::recovery_code(random));
+    }
+    let hashes: Vec<String> = codes.iter().map(|c| totp::recovery_code_hash(c)).collect();
+    if !hub.store.confirm_totp(&user.id, step, &hashes).await? {
+        return pages::see_other("/signin", &[session::clear_pending(hub)]);
+    }
+
+    let cookie = start_session(hub, &user).await?;
+    let body = pages::render(
+        "recovery.html",
+        DEFAULT_BRAND,
+        context! { codes, return_to => pending.return_to },
+    );
+    let mut res = pages::respond(200, body)?;
+    res.headers_mut().append("Set-Cookie", &cookie)?;
+    res.headers_mut().append("Set-Cookie", &session::clear_pending(hub))?;
+    Ok(res)
+}
+
+/// `POST /signout`: revokes the hub session (every gate notices) and forgets the cookie. A
+/// validated `post_logout_redirect_uri` (from RP-initiated logout) is where the browser goes next.
+pub async fn signout(hub: &Hub, mut req: Request) -> Result<Response> {
+    if !same_origin(hub, &req) {
+        return cross_origin();
+    }
+    if let Some(id) = session::session_id(hub, &req) {
+        hub.store.revoke_session(&id, hub.now).await?;
+    }
+    let fields = form_fields(&mut req).await;
+    let next = super::oidc::post_logout_target(
+        hub,
+        field(&fields, "client_id"),
+        field(&fields, "post_logout_redirect_uri"),
+        field(&fields, "state"),
+    )
+    .await?
+    .unwrap_or_else(|| "/signin".to_string());
+    pages::see_other(&next, &[session::clear_session(hub)])
+}
