@@ -14,8 +14,10 @@ use crate::{Profile, proc};
 /// Crates built as Workers, each with its wrangler config. The demo is optional until it exists.
 const WORKERS: [(&str, &str); 2] = [("edge", "wrangler.toml"), ("demo", "demo/wrangler.toml")];
 
-/// Builds every Worker that exists, then the launcher.
+/// Builds the launcher, then every Worker that exists (the edge Worker embeds the launcher's
+/// files from `web/pkg/`, see `edge/build.rs`).
 pub fn run(root: &Path, profile: Profile) -> Result<()> {
+    web(root, profile)?;
     for (dir, config) in WORKERS {
         if !root.join(dir).join("Cargo.toml").is_file() || !root.join(config).is_file() {
             println!("xtask: skipping the {dir} Worker ({dir}/Cargo.toml or {config} missing)");
@@ -23,11 +25,11 @@ pub fn run(root: &Path, profile: Profile) -> Result<()> {
         }
         worker(root, dir, profile)?;
     }
-    web(root, profile)
+    Ok(())
 }
 
 /// Runs worker-build in `root/<dir>`.
-fn worker(root: &Path, dir: &str, profile: Profile) -> Result<()> {
+pub fn worker(root: &Path, dir: &str, profile: Profile) -> Result<()> {
     let bins = root.join("node_modules").join(".bin");
     let wasm_bindgen =
         proc::which("wasm-bindgen").context("wasm-bindgen not found; run `cargo xtask setup`")?;

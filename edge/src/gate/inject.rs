@@ -1,7 +1,8 @@
 //! Launcher injection: streams a module's HTML through lol_html and appends, before `</body>`,
 //! the session's launcher data (core's `LauncherInput` as JSON, `<` escaped as `\u003c` so it
-//! can never close its script element) and the launcher's module script. Responses that are not
-//! `text/html` pass through untouched.
+//! can never close its script element), a preload of the launcher's wasm and its module script,
+//! as `web/README.md` describes (with the versioned URLs of [`super::assets`]). Responses that
+//! are not `text/html` pass through untouched.
 
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -12,8 +13,7 @@ use lol_html::{HtmlRewriter, Settings, element};
 use onegate_core::launcher::LauncherInput;
 use worker::{Response, Result};
 
-/// Where the launcher's script is served on every module origin.
-pub const LAUNCHER_SCRIPT: &str = "/.onegate/launcher.js";
+use super::assets::Asset;
 
 /// True when the response is an HTML document the launcher belongs in.
 pub fn is_html(resp: &Response) -> bool {
@@ -21,13 +21,16 @@ pub fn is_html(resp: &Response) -> bool {
     kind.split(';').next().is_some_and(|it| it.trim().eq_ignore_ascii_case("text/html"))
 }
 
-/// The markup appended to `<body>`: the data block and the script tag.
+/// The markup appended to `<body>`: the data block, the wasm preload and the module script.
 pub fn snippet(input: &LauncherInput) -> String {
     let json = serde_json::to_string(input).unwrap_or_else(|_| "null".to_owned());
     format!(
         "<script type=\"application/json\" id=\"onegate-launcher-data\">{}</script>\
-         <script type=\"module\" src=\"{LAUNCHER_SCRIPT}\"></script>",
-        escape_json_for_html(&json)
+         <link rel=\"preload\" href=\"{}\" as=\"fetch\" type=\"application/wasm\" crossorigin>\
+         <script type=\"module\" src=\"{}\"></script>",
+        escape_json_for_html(&json),
+        Asset::Wasm.url(),
+        Asset::Script.url(),
     )
 }
 
@@ -85,6 +88,29 @@ pub fn inject(mut resp: Response, snippet: String) -> Result<Response> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn snippet_is_data_then_preload_then_script() {
+        let input: LauncherInput = serde_json::from_value(serde_json::json!({
+            "signed_in_via": "nobody", "page": "module", "entitlements": [],
+            "current_module": "psa", "unified_login": true,
+            "current_url": "http://psa.localhost:8787/?a=<b>",
+            "sign_in_url": "http://psa.localhost:8787/.onegate/login",
+            "hub_home": "http://localhost:8787/"
+        }))
+        .unwrap_or_else(|err| panic!("test input: {err}"));
+        let html = snippet(&input);
+        let data = html.find("id=\"onegate-launcher-data\">{").unwrap_or(usize::MAX);
+        let preload = html
+            .find(&format!("<link rel=\"preload\" href=\"{}\" as=\"fetch\"", Asset::Wasm.url()))
+            .unwrap_or(usize::MAX);
+        let script = html
+            .find(&format!("<script type=\"module\" src=\"{}\">", Asset::Script.url()))
+            .unwrap_or(usize::MAX);
+        assert!(data < preload && preload < script && script < usize::MAX, "{html}");
+        assert!(html.contains("type=\"application/wasm\" crossorigin>"), "{html}");
+        assert!(!html.contains("<b>"), "data is escaped: {html}");
+    }
 
     #[test]
     fn json_for_html_cannot_close_its_script() {

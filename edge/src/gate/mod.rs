@@ -17,8 +17,10 @@
 //! | `POST /.onegate/dev/token` | development only (`GATE_DEV_TOKENS=on`): a hub token in hand |
 //! | `GET /.onegate/logout` | end the gate session, offer hub sign-out |
 //! | `GET /.onegate/certs` | the JWKS the module verifies assertions with |
-//! | `GET /.onegate/launcher.js` | the launcher script (once built into web/pkg) |
+//! | `GET /.onegate/v/<version>/launcher.js` | the launcher script, cached a year ([`assets`]) |
+//! | `GET /.onegate/v/<version>/wasm/launcher_bg.wasm` | its wasm (also unversioned, no-cache) |
 
+pub mod assets;
 pub mod config;
 pub mod inject;
 pub mod keys;
@@ -184,6 +186,13 @@ impl Cx<'_> {
 pub async fn handle(req: Request, env: &Env, module_id: &str, request_id: &str) -> Result<Answer> {
     let now = (Date::now().as_millis() / 1000) as i64;
     let url = req.url()?;
+    // The launcher's files are the same on every module origin: no D1 read, no session.
+    if matches!(req.method(), Method::Get | Method::Head)
+        && let Some((asset, caching)) =
+            url.path().strip_prefix("/.onegate/").and_then(assets::lookup)
+    {
+        return Ok(Answer::new(assets::respond(&req, asset, caching)?, "launcher_asset"));
+    }
     let hub = hub_origin(env, &url);
 
     let Some(gm) = config::load(env, module_id, &hub, now).await? else {
