@@ -5,6 +5,7 @@
 //! bundles without downloading anything, `dev` runs the hub and the demo modules locally, and
 //! `test` runs every check and ends with one `tests: N passed, M failed` line.
 
+mod bench;
 mod build;
 mod proc;
 mod servers;
@@ -24,7 +25,8 @@ commands:
   build   build the Worker bundles (release profile by default; --dev for a quick build)
   dev     setup + build + migrate + seed, then serve the hub on :8787 and the demo on :8788
   test    fmt, clippy, native tests, core tests in wasm, Worker builds, end-to-end tests
-  bench   run the benchmarks that exist";
+  bench   the crates' benchmarks, then the gate against a jose reference Worker in workerd
+          (`bench gate` for the gate alone)";
 
 /// Which cargo profile the Worker bundles are built with.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -52,8 +54,10 @@ fn run() -> Result<()> {
     };
 
     let mut profile = None;
+    let mut only_gate = false;
     for flag in flags {
         match flag.as_str() {
+            "gate" if command == "bench" => only_gate = true,
             "--release" => profile = Some(Profile::Release),
             "--dev" => profile = Some(Profile::Dev),
             other => bail!("unknown option {other:?}\n\n{USAGE}"),
@@ -67,7 +71,7 @@ fn run() -> Result<()> {
         "build" => build::run(&root, profile.unwrap_or(Profile::Release)),
         "dev" => servers::dev(&root, profile.unwrap_or(Profile::Dev)),
         "test" => test::run(&root, profile.unwrap_or(Profile::Dev)),
-        "bench" => bench(&root),
+        "bench" => bench::run(&root, only_gate),
         "help" | "--help" | "-h" => {
             println!("{USAGE}");
             Ok(())
@@ -80,21 +84,4 @@ fn run() -> Result<()> {
 fn repo_root() -> PathBuf {
     let manifest_dir = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
     manifest_dir.parent().map(PathBuf::from).unwrap_or(manifest_dir)
-}
-
-/// Runs the benchmarks of every crate that has a `benches/` folder.
-fn bench(root: &std::path::Path) -> Result<()> {
-    let mut ran = false;
-    for krate in ["core", "edge", "web", "demo"] {
-        if !root.join(krate).join("benches").is_dir() {
-            continue;
-        }
-        let package = build::package_name(root, krate)?;
-        proc::run(proc::cargo(root).args(["bench", "-p", &package]))?;
-        ran = true;
-    }
-    if !ran {
-        println!("xtask: no benchmarks yet (add <crate>/benches/ and they run here)");
-    }
-    Ok(())
 }

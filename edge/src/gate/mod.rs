@@ -19,8 +19,10 @@
 //! | `GET /.onegate/certs` | the JWKS the module verifies assertions with |
 //! | `GET /.onegate/v/<version>/launcher.js` | the launcher script, cached a year ([`assets`]) |
 //! | `GET /.onegate/v/<version>/wasm/launcher_bg.wasm` | its wasm (also unversioned, no-cache) |
+//! | `GET /.onegate/bench` | development only (`GATE_BENCH=on`): timing of the checks ([`bench`]) |
 
 pub mod assets;
+pub mod bench;
 pub mod config;
 pub mod inject;
 pub mod keys;
@@ -231,6 +233,9 @@ pub async fn handle(req: Request, env: &Env, module_id: &str, request_id: &str) 
     };
     let path = cx.url.path().to_owned();
 
+    if path == "/.onegate/bench" {
+        return bench::run(&req, &cx).await;
+    }
     if let Some(rest) = path.strip_prefix("/.onegate/") {
         return signin::route(req, &cx, rest).await;
     }
