@@ -153,3 +153,167 @@ VALUES
 ON CONFLICT (id) DO UPDATE SET
     secret_hash = excluded.secret_hash, redirect_uris = excluded.redirect_uris,
     post_logout_redirect_uris = excluded.post_logout_redirect_uris;
+
+-- ==== portal: support tickets, subscriptions, orders, invoices, charges, insight facts ====
+-- Realistic demo data for tenant Acme and, for isolation tests, tenant Globex. Times are
+-- relative to the seed run (unixepoch() - days), so the insights stay current. Portal test
+-- users (password `hub-qa-tester-2026`, TOTP secrets in tests/portal-helpers.mjs):
+--   portal@acme.example (u_pat), portal2@acme.example (u_pam), portal@globex.example (u_gpo)
+-- Rows are INSERT OR IGNORE: a running system's changes to them are kept.
+
+INSERT INTO hub_users
+    (id, tenant_id, email, email_verified, name, password_hash, totp_secret, is_admin, created_at)
+VALUES
+    ('u_pat', 't_acme', 'portal@acme.example', 1, 'Pat Portal',
+     '$argon2id$v=19$m=19456,t=2,p=1$BAQEBAQEBAQEBAQEBAQEBA$r/VQ8QH+shd30m0DzzvbzuiQmLGfWOZiwWSw5rA09MU',
+     'XHT2GTNPBOBHTCT2VBWMIIJNS3JDIQ4X', 1, 1767225600),
+    ('u_pam', 't_acme', 'portal2@acme.example', 1, 'Pam Portal',
+     '$argon2id$v=19$m=19456,t=2,p=1$BAQEBAQEBAQEBAQEBAQEBA$r/VQ8QH+shd30m0DzzvbzuiQmLGfWOZiwWSw5rA09MU',
+     'VUG47CA64LBD4ZDIFOMAXNKVG2OP4UXN', 0, 1767225600),
+    ('u_gpo', 't_globex', 'portal@globex.example', 1, 'Gwen Globex',
+     '$argon2id$v=19$m=19456,t=2,p=1$BAQEBAQEBAQEBAQEBAQEBA$r/VQ8QH+shd30m0DzzvbzuiQmLGfWOZiwWSw5rA09MU',
+     'EWLWHVQARTE5JULONEW22VAJHFEOOESQ', 1, 1767225600)
+ON CONFLICT (id) DO UPDATE SET
+    email = excluded.email, name = excluded.name, password_hash = excluded.password_hash,
+    totp_secret = excluded.totp_secret, is_admin = excluded.is_admin;
+
+INSERT OR IGNORE INTO tickets (id, tenant_id, module_id, subject, description, priority, status,
+    version, created_by, created_at, updated_at) VALUES
+    ('tk_UCYnMQZv05WbMF', 't_acme', 'psa', 'Time entries for March are missing',
+     'Since this morning the March time entries of the service desk team no longer appear in the timesheet view. We expected all approved entries to be listed.',
+     'high', 'waiting_on_customer', 3, 'u_ada', unixepoch() - 9 * 86400, unixepoch() - 4 * 86400),
+    ('tk_PG9JUipOpxoYZP', 't_acme', 'rmm', 'Patch policy skipped two servers',
+     'The weekly patch policy ran on Sunday but skipped SRV-DC01 and SRV-FS02. Both are online and show the agent as healthy.',
+     'critical', 'waiting_on_customer', 2, 'u_tom', unixepoch() - 6 * 86400, unixepoch() - 2 * 86400),
+    ('tk_2Vp55xxPvvoIxI', 't_acme', 'psa', 'Invoice template shows the old logo',
+     'Invoices generated from the PSA still carry our old logo although we uploaded the new one in the branding settings.',
+     'low', 'waiting_on_customer', 2, 'u_ada', unixepoch() - 12 * 86400, unixepoch() - 7 * 86400),
+    ('tk_c774U3FsNx4HKp', 't_acme', 'psa', 'Contract renewal reminder sent twice',
+     'Customers of ours received the contract renewal reminder twice on the same day.',
+     'medium', 'resolved', 3, 'u_tom', unixepoch() - 20 * 86400, unixepoch() - 3 * 86400),
+    ('tk_j2R3gah2IvJ9kE', 't_acme', 'rmm', 'Remote control session drops after 5 minutes',
+     'Remote control sessions to Windows 11 endpoints end after about five minutes without an error.',
+     'high', 'resolved', 4, 'u_tom', unixepoch() - 25 * 86400, unixepoch() - 5 * 86400),
+    ('tk_fO3Vf7qBKYJ65c', 't_acme', 'rmm', 'Alert emails arrive late',
+     'Disk space alerts arrive between 20 and 40 minutes after the threshold is crossed.',
+     'medium', 'in_progress', 2, 'u_ada', unixepoch() - 3 * 86400, unixepoch() - 1 * 86400),
+    ('tk_Nv6oX3KSGgxg4V', 't_acme', 'legacy', 'Export of old asset list',
+     'Please export the asset list of the legacy RMM as CSV before we retire it.',
+     'low', 'new', 1, 'u_ada', unixepoch() - 1 * 86400, unixepoch() - 1 * 86400),
+    ('tk_tMLG95Uq7CPY84', 't_acme', 'psa', 'Dashboard widget for SLA breaches',
+     'We would like a dashboard widget that lists tickets close to breaching their SLA.',
+     'low', 'closed', 4, 'u_tom', unixepoch() - 40 * 86400, unixepoch() - 30 * 86400),
+    ('tk_xGN0xhYh0iBUTe', 't_globex', 'ops', 'Globex: dispatcher calendar is empty',
+     'The dispatcher calendar shows no appointments for next week.',
+     'high', 'waiting_on_customer', 2, 'u_gpo', unixepoch() - 5 * 86400, unixepoch() - 2 * 86400),
+    ('tk_tieNn8I8KohE8P', 't_globex', 'ops', 'Globex: resolved question about exports',
+     'How do we export all tickets of last year?',
+     'low', 'resolved', 3, 'u_gpo', unixepoch() - 15 * 86400, unixepoch() - 10 * 86400);
+
+INSERT OR IGNORE INTO ticket_comments
+    (id, tenant_id, ticket_id, author_kind, author_name, body, created_at) VALUES
+    ('cm_G4irCOCzhiyDqK', 't_acme', 'tk_UCYnMQZv05WbMF', 'support', 'Sam (Support)',
+     'Thanks for the report. Which user accounts are affected, and does it happen in the mobile view too?',
+     unixepoch() - 4 * 86400),
+    ('cm_rGWEebIJyB3M5v', 't_acme', 'tk_PG9JUipOpxoYZP', 'support', 'Sam (Support)',
+     'Both servers had a pending reboot. Can you reboot them and confirm the next run includes them?',
+     unixepoch() - 2 * 86400),
+    ('cm_ETdIiw5lQDGxuR', 't_acme', 'tk_c774U3FsNx4HKp', 'customer', 'Tom Tech',
+     'It happened again for three customers on Monday.', unixepoch() - 10 * 86400),
+    ('cm_AVqJF658Ysf5Nu', 't_acme', 'tk_c774U3FsNx4HKp', 'support', 'Sam (Support)',
+     'A duplicate schedule was removed; reminders now go out once. Please confirm.',
+     unixepoch() - 3 * 86400),
+    ('cm_kqO32Sjp7Peu7j', 't_globex', 'tk_xGN0xhYh0iBUTe', 'support', 'Sam (Support)',
+     'Which calendar view do you use?', unixepoch() - 2 * 86400);
+
+INSERT OR IGNORE INTO subscriptions
+    (id, tenant_id, module_id, plan, seats, unit_price, currency, term, started_at, status) VALUES
+    ('sub_KXrst7nhytZLBT', 't_acme', 'psa', 'Professional', 15, 4900, 'EUR', 'monthly',
+     unixepoch() - 200 * 86400, 'active'),
+    ('sub_AtWb0kfKmbCdSZ', 't_acme', 'rmm', 'Standard', 10, 36000, 'EUR', 'annual',
+     unixepoch() - 120 * 86400, 'active'),
+    ('sub_ESG6a5krdA8wZr', 't_acme', 'legacy', 'Legacy Basic', 3, 1500, 'EUR', 'monthly',
+     unixepoch() - 400 * 86400, 'active'),
+    ('sub_1s810VGgwZlZvx', 't_globex', 'ops', 'Starter', 4, 2900, 'USD', 'monthly',
+     unixepoch() - 90 * 86400, 'active');
+
+INSERT OR IGNORE INTO orders (id, tenant_id, number, placed_at, status) VALUES
+    ('ord_R4W0gdR94FAAfl', 't_acme', 'ORD-2026-0107', unixepoch() - 200 * 86400, 'fulfilled'),
+    ('ord_7nwuPuERkl2jUh', 't_acme', 'ORD-2026-0215', unixepoch() - 2 * 86400, 'pending'),
+    ('ord_NbiwgEyezpRiDw', 't_globex', 'ORD-2026-0301', unixepoch() - 90 * 86400, 'fulfilled');
+
+INSERT OR IGNORE INTO invoices (id, tenant_id, number, issued_at, due_at, status) VALUES
+    ('inv_ua5cUC33Y5VUzE', 't_acme', 'INV-2026-0041', unixepoch() - 35 * 86400,
+     unixepoch() - 5 * 86400, 'paid'),
+    ('inv_3hIyq7SaV9Qa0c', 't_acme', 'INV-2026-0058', unixepoch() - 5 * 86400,
+     unixepoch() + 25 * 86400, 'open'),
+    ('inv_BSLAs55QeIg3n8', 't_globex', 'INV-2026-0007', unixepoch() - 4 * 86400,
+     unixepoch() + 26 * 86400, 'open');
+
+INSERT OR IGNORE INTO billing_doc_lines (tenant_id, doc_id, position, description, module_id,
+    quantity, unit_price, currency, tax_rate_bp) VALUES
+    ('t_acme', 'ord_R4W0gdR94FAAfl', 1, 'Demo PSA Professional monthly plan', 'psa', 15, 4900,
+     'EUR', 1900),
+    ('t_acme', 'ord_R4W0gdR94FAAfl', 2, 'Demo RMM Standard annual plan', 'rmm', 10, 36000,
+     'EUR', 1900),
+    ('t_acme', 'ord_7nwuPuERkl2jUh', 1, 'Onboarding workshop (half day)', NULL, 1, 45000,
+     'EUR', 1900),
+    ('t_acme', 'inv_ua5cUC33Y5VUzE', 1, 'Professional monthly plan, 15 seats', 'psa', 15, 4900,
+     'EUR', 1900),
+    ('t_acme', 'inv_ua5cUC33Y5VUzE', 2, 'Legacy Basic monthly plan, 3 seats', 'legacy', 3, 1500,
+     'EUR', 1900),
+    ('t_acme', 'inv_3hIyq7SaV9Qa0c', 1, 'Professional monthly plan, 15 seats', 'psa', 15, 4900,
+     'EUR', 1900),
+    ('t_acme', 'inv_3hIyq7SaV9Qa0c', 2, 'Legacy Basic monthly plan, 3 seats', 'legacy', 3, 1500,
+     'EUR', 1900),
+    ('t_acme', 'inv_3hIyq7SaV9Qa0c', 3, 'Seat added: 12 of 30 days of the monthly term', 'psa',
+     1, 1960, 'EUR', 1900),
+    ('t_acme', 'inv_3hIyq7SaV9Qa0c', 4, 'Goodwill credit for ticket tk_PG9JUipOpxoYZP', 'rmm',
+     1, -2500, 'EUR', 1900),
+    ('t_acme', 'inv_3hIyq7SaV9Qa0c', 5, 'Training e-book (reduced rate)', NULL, 2, 1999,
+     'EUR', 700),
+    ('t_globex', 'ord_NbiwgEyezpRiDw', 1, 'Globex PSA Starter monthly plan', 'ops', 4, 2900,
+     'USD', 0),
+    ('t_globex', 'inv_BSLAs55QeIg3n8', 1, 'Starter monthly plan, 4 seats', 'ops', 4, 2900,
+     'USD', 0);
+
+INSERT OR IGNORE INTO billing_lines (id, tenant_id, module_id, hub_user, kind, date, created_at)
+VALUES
+    ('bl_GpOIkphEa6gvMw', 't_acme', 'psa', 'u_nia', 'seat_added',
+     date(unixepoch() - 18 * 86400, 'unixepoch'), unixepoch() - 18 * 86400),
+    ('bl_9EXFYVsHYIGx9e', 't_acme', 'rmm', 'u_tom', 'seat_added',
+     date(unixepoch() - 60 * 86400, 'unixepoch'), unixepoch() - 60 * 86400),
+    ('bl_tprVgNehbdmR8b', 't_globex', 'ops', 'u_gil', 'seat_added',
+     date(unixepoch() - 30 * 86400, 'unixepoch'), unixepoch() - 30 * 86400);
+
+-- Sign-ins: PSA has Full users still using module credentials (sales.one is a listed exception
+-- and does not count); the legacy module has had no sign-in for months (unused).
+INSERT OR IGNORE INTO module_sign_ins (tenant_id, module_id, username, license_type, method, at)
+VALUES
+    ('t_acme', 'psa', 'ada.admin', 'full', 'hub_login', unixepoch() - 1 * 86400),
+    ('t_acme', 'psa', 'tom.tech', 'full', 'module_credentials', unixepoch() - 2 * 86400),
+    ('t_acme', 'psa', 'fin.ance', 'full', 'module_credentials', unixepoch() - 6 * 86400),
+    ('t_acme', 'psa', 'sales.one', 'full', 'module_credentials', unixepoch() - 3 * 86400),
+    ('t_acme', 'psa', 'helpdesk.one', 'co_managed_help_desk_user', 'module_credentials',
+     unixepoch() - 1 * 86400),
+    ('t_acme', 'rmm', 'tom.tech', 'full', 'hub_login', unixepoch() - 1 * 86400),
+    ('t_acme', 'legacy', 'old.admin', 'full', 'module_credentials', unixepoch() - 95 * 86400),
+    ('t_globex', 'ops', 'gwen', 'full', 'hub_login', unixepoch() - 1 * 86400);
+
+INSERT OR IGNORE INTO module_security_levels (tenant_id, module_id, id, name, active, rank)
+VALUES
+    ('t_acme', 'psa', 'lvl_admin', 'Administrator', 1, 100),
+    ('t_acme', 'psa', 'lvl_tech', 'Technician', 1, 50),
+    ('t_acme', 'psa', 'lvl_helpdesk', 'Help Desk', 1, 10),
+    ('t_acme', 'rmm', 'lvl_admin', 'Administrator', 1, 100),
+    ('t_acme', 'rmm', 'lvl_tech', 'Technician', 1, 50),
+    ('t_acme', 'rmm', 'lvl_readonly', 'Read Only', 1, 5),
+    ('t_globex', 'ops', 'lvl_admin', 'Administrator', 1, 100);
+
+-- The RMM's default security level for provisioned accounts is Technician although Read Only
+-- exists (provisioning stays off): the "default security level is not the lowest" insight.
+UPDATE module_settings
+SET settings_json = json_set(settings_json, '$.defaults', json(
+    '{"security_level":"lvl_tech","timesheet_approver":"ada.admin","department":"Service",'
+    || '"expense_report_approver":"ada.admin","role":"Technician"}'))
+WHERE tenant_id = 't_acme' AND module_id = 'rmm';
