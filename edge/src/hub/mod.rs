@@ -72,6 +72,51 @@ impl Hub {
     }
 }
 
+/// Who is signed in to the hub, as the portal (`crate::portal`) needs it.
+#[derive(Debug, Clone)]
+pub(crate) struct SignedIn {
+    /// The hub user id.
+    pub(crate) user_id: String,
+    /// The user's tenant: every portal query filters by it.
+    pub(crate) tenant_id: String,
+    /// Display name.
+    pub(crate) name: String,
+    /// Email address.
+    pub(crate) email: String,
+    /// Whether the user is a tenant admin.
+    pub(crate) is_admin: bool,
+}
+
+/// The user of the live hub session `req` carries (the hub's own session cookie and
+/// `hub_sessions` check); `None` without one or when the hub is not configured.
+pub(crate) async fn signed_in(req: &Request, env: &Env) -> Result<Option<SignedIn>> {
+    let url = req.url()?;
+    let issuer = vars::var(env, "HUB_ISSUER")
+        .unwrap_or_else(|| url.origin().ascii_serialization())
+        .trim_end_matches('/')
+        .to_string();
+    let Some(secret) = vars::session_secret(env) else {
+        return Ok(None);
+    };
+    let hub = Hub {
+        store: Store::new(env.d1("DB")?),
+        https: issuer.starts_with("https://"),
+        issuer,
+        env: env.clone(),
+        now: Date::now().as_millis() / 1000,
+        secret,
+    };
+
+    let current = session::current(&hub, req).await?;
+    Ok(current.map(|(_, user)| SignedIn {
+        user_id: user.id,
+        tenant_id: user.tenant_id,
+        name: user.name,
+        email: user.email,
+        is_admin: user.is_admin == 1,
+    }))
+}
+
 /// Answers every request whose host is the hub (the caller logs the request line).
 pub async fn handle(req: Request, env: Env, _ctx: Context) -> Result<Response> {
     let url = req.url()?;
