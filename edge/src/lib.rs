@@ -18,6 +18,7 @@ use common::log::RequestLog;
 pub mod common;
 pub mod gate;
 mod hub;
+mod portal;
 
 /// Which part of onegate a request is for, decided by its host name.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -71,6 +72,9 @@ async fn fetch(req: Request, env: Env, ctx: Context) -> Result<Response> {
 
     let (answer, decision) = match (req.method(), url.path(), &site) {
         (Method::Get, "/healthz", _) => (healthz(&env, &site).await, "healthz".to_owned()),
+        (_, path, Site::Hub) if portal::owns(path) => {
+            (portal::handle(req, env).await, "portal".to_owned())
+        }
         (_, _, Site::Hub) => (hub::handle(req, env, ctx).await, "hub".to_owned()),
         (_, _, Site::Module(id)) => match gate::handle(req, &env, id, &request_id).await {
             Ok(answer) => (Ok(answer.response), answer.decision),
