@@ -317,3 +317,47 @@ SET settings_json = json_set(settings_json, '$.defaults', json(
     '{"security_level":"lvl_tech","timesheet_approver":"ada.admin","department":"Service",'
     || '"expense_report_approver":"ada.admin","role":"Technician"}'))
 WHERE tenant_id = 't_acme' AND module_id = 'rmm';
+
+-- ==== gate provisioning (issue 6): automatic user provisioning and access groups ====
+-- psa provisions a hub user who has no PSA account at their first hub sign-in, with the demo
+-- PSA's defaults (security level 5 "Dashboard", its lowest active level). It keeps no access
+-- groups, so a hub sign-in leaves a level changed inside the module as it is.
+UPDATE module_settings
+SET settings_json = json_set(settings_json, '$.provisioning', json('true'), '$.defaults', json(
+    '{"security_level":"5","timesheet_approver":"manager","department":"Service Desk",'
+    || '"expense_report_approver":"manager","role":"Technician"}'))
+WHERE tenant_id = 't_acme' AND module_id = 'psa';
+
+-- Hub groups named like demo PSA levels: "Sales" (two levels share the name: maps to nothing),
+-- "Manager" (one level), "Former Staff" (one inactive level: maps to nothing).
+INSERT INTO hub_groups (id, tenant_id, name) VALUES
+    ('g_sales', 't_acme', 'Sales'),
+    ('g_manager', 't_acme', 'Manager'),
+    ('g_former', 't_acme', 'Former Staff')
+ON CONFLICT (id) DO UPDATE SET name = excluded.name;
+
+-- Two more gates in front of the demo PSA, for the provisioning tests:
+--   prov     provisioning on; access groups in this order: Sales, Manager, Technician,
+--            Help Desk, Former Staff
+--   provoff  provisioning off (existing accounts are linked, nobody is created); access group
+--            Technician
+INSERT OR IGNORE INTO modules (id, tenant_id, name, origin, upstream, icon) VALUES
+    ('prov', 't_acme', 'Provisioning PSA', NULL, 'var:ONEGATE_DEMO_URL', NULL),
+    ('provoff', 't_acme', 'PSA without provisioning', NULL, 'var:ONEGATE_DEMO_URL', NULL);
+
+INSERT INTO module_settings (tenant_id, module_id, settings_json, updated_at) VALUES
+    ('t_acme', 'prov',
+     '{"unified_login":true,"provisioning":true,"defaults":{"security_level":"5",'
+     || '"timesheet_approver":"manager","department":"Service Desk",'
+     || '"expense_report_approver":"manager","role":"Technician"},'
+     || '"access_groups":["g_sales","g_manager","g_tech","g_helpdesk","g_former"]}',
+     1767225600),
+    ('t_acme', 'provoff', '{"unified_login":true,"access_groups":["g_tech"]}', 1767225600)
+ON CONFLICT (tenant_id, module_id) DO UPDATE SET settings_json = excluded.settings_json;
+
+INSERT INTO gate_modules
+    (tenant_id, module_id, upstream_module, login_path, public_paths_json, scim_token) VALUES
+    ('t_acme', 'prov', 'psa', '/login', '["/assets/", "/healthz"]', 'dev-scim-psa'),
+    ('t_acme', 'provoff', 'psa', '/login', '["/assets/", "/healthz"]', 'dev-scim-psa')
+ON CONFLICT (tenant_id, module_id) DO UPDATE SET
+    upstream_module = excluded.upstream_module, scim_token = excluded.scim_token;

@@ -28,6 +28,7 @@ pub mod inject;
 pub mod keys;
 pub mod module_login;
 pub mod pages;
+pub mod provision;
 pub mod proxy;
 pub mod scim;
 pub mod session;

@@ -1,7 +1,13 @@
-//! Looking up a module account over the module's SCIM 2.0 endpoint: its username and license
-//! type, which the login decision needs. Nothing else is read or kept.
+//! The gate as a SCIM 2.0 client of the module (RFC 7643/7644).
+//!
+//! [`find`] looks up a module account's username and license type, which the login decision
+//! needs. [`ScimClient`] carries out provisioning: the module's security levels, the accounts a
+//! sign-in concerns, creating an account and setting its security level. The request bodies
+//! ([`create_body`], [`level_patch_body`]) hold only what core's `SyncPayload` holds: the
+//! username and the security level id. Nothing else is sent, read beyond need, or logged.
 
-use onegate_core::model::LicenseType;
+use onegate_core::model::{LicenseType, ModuleAccount, SecurityLevel};
+use onegate_core::provisioning::SyncPayload;
 use serde_json::Value;
 use worker::{Fetch, Headers, Method, Request, RequestInit};
 
@@ -92,10 +98,284 @@ fn quote(value: &str) -> Option<String> {
     serde_json::to_string(value).ok()
 }
 
+/// The schema URN of the module extension that carries `securityLevel` and `licenseType`.
+pub const MODULE_EXTENSION: &str = "urn:onegate:params:scim:schemas:extension:module:2.0:User";
+
+/// The SCIM core User schema URN.
+pub const CORE_USER: &str = "urn:ietf:params:scim:schemas:core:2.0:User";
+
+/// The SCIM PATCH message schema URN.
+pub const PATCH_OP: &str = "urn:ietf:params:scim:api:messages:2.0:PatchOp";
+
+/// Why a SCIM call did not give an answer the gate can use.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ScimFailure {
+    /// The gate has no SCIM token or upstream for this module.
+    NotConfigured,
+    /// The module could not be reached, or answered with an unexpected status.
+    Module(String),
+}
+
+impl ScimFailure {
+    /// A message a person can act on (no personal data).
+    pub fn message(&self) -> String {
+        match self {
+            ScimFailure::NotConfigured => {
+                "the module's SCIM endpoint is not configured for this gate".to_owned()
+            }
+            ScimFailure::Module(it) => format!("the module's SCIM endpoint {it}"),
+        }
+    }
+}
+
+/// What creating an account gave.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Created {
+    /// The new account, as the module returned it.
+    Account(Value),
+    /// The module already has an account with that username (409 `uniqueness`).
+    Taken,
+}
+
+/// The body of `POST /Users`: the username and the security level, nothing else. The module
+/// applies its own defaults to every other attribute.
+pub fn create_body(payload: &SyncPayload) -> Value {
+    serde_json::json!({
+        "schemas": [CORE_USER, MODULE_EXTENSION],
+        "userName": payload.username,
+        MODULE_EXTENSION: { "securityLevel": payload.security_level },
+    })
+}
+
+/// The body of `PATCH /Users/{id}` that sets the security level and nothing else.
+pub fn level_patch_body(level: &str) -> Value {
+    serde_json::json!({
+        "schemas": [PATCH_OP],
+        "Operations": [{
+            "op": "replace",
+            "path": format!("{MODULE_EXTENSION}:securityLevel"),
+            "value": level,
+        }],
+    })
+}
+
+/// A SCIM filter matching accounts whose username or email is `email` (`None` for values no
+/// email holds).
+pub fn same_email_filter(email: &str) -> Option<String> {
+    let quoted = quote(email)?;
+    Some(format!("userName eq {quoted} or emails.value eq {quoted}"))
+}
+
+/// A module account as core sees it, from a SCIM User resource. `hub_user` is left unset: the
+/// gate's own links say who an account belongs to. The account's email is its primary (or
+/// first) email; a module without emails whose usernames are addresses (as provisioned
+/// accounts' are) gives the username.
+pub fn module_account(user: &Value) -> Option<ModuleAccount> {
+    let id = user.get("id")?.as_str()?.to_owned();
+    let username = user.get("userName")?.as_str()?.to_owned();
+    let ext = user.get(MODULE_EXTENSION);
+    let security_level = ext
+        .and_then(|it| it.get("securityLevel"))
+        .and_then(|it| match it {
+            Value::String(s) => Some(s.clone()),
+            Value::Number(n) => Some(n.to_string()),
+            _ => None,
+        })
+        .unwrap_or_default();
+    let license_type = ext
+        .and_then(|it| it.get("licenseType"))
+        .and_then(Value::as_str)
+        .and_then(license_from_label)
+        .unwrap_or(LicenseType::Full);
+    let emails = user.get("emails").and_then(Value::as_array);
+    let email = emails
+        .and_then(|all| {
+            all.iter()
+                .find(|it| it.get("primary") == Some(&Value::Bool(true)))
+                .or_else(|| all.first())
+        })
+        .and_then(|it| it.get("value")?.as_str())
+        .map(str::to_owned)
+        .or_else(|| username.contains('@').then(|| username.clone()));
+    Some(ModuleAccount { id, username, email, license_type, security_level, hub_user: None })
+}
+
+/// A security level from a `SecurityLevel` resource.
+pub fn security_level(level: &Value) -> Option<SecurityLevel> {
+    Some(SecurityLevel {
+        id: level.get("id")?.as_str()?.to_owned(),
+        name: level.get("name")?.as_str()?.to_owned(),
+        active: level.get("active").and_then(Value::as_bool).unwrap_or(true),
+        rank: level.get("rank").and_then(Value::as_u64).map_or(0, |it| it as u32),
+    })
+}
+
+/// A SCIM client for one module, with its base URL and bearer token.
+pub struct ScimClient<'a> {
+    base: String,
+    token: &'a str,
+    module: &'a str,
+}
+
+impl<'a> ScimClient<'a> {
+    /// The client for the module of `cx`, if its upstream and SCIM token are configured.
+    pub fn of(cx: &'a Cx<'_>) -> Result<ScimClient<'a>, ScimFailure> {
+        let origin = cx.gm.upstream.as_deref().ok_or(ScimFailure::NotConfigured)?;
+        let token = cx.gm.scim_token.as_deref().ok_or(ScimFailure::NotConfigured)?;
+        Ok(ScimClient { base: format!("{origin}/scim/v2"), token, module: &cx.gm.upstream_module })
+    }
+
+    async fn send(
+        &self,
+        method: Method,
+        path: &str,
+        body: Option<&Value>,
+    ) -> Result<(u16, Value), ScimFailure> {
+        let unreachable = |_| ScimFailure::Module("could not be reached".to_owned());
+        let headers = Headers::new();
+        headers.set("Authorization", &format!("Bearer {}", self.token)).map_err(unreachable)?;
+        headers.set("Accept", "application/scim+json").map_err(unreachable)?;
+        headers.set(MODULE_HEADER, self.module).map_err(unreachable)?;
+        let mut init = RequestInit::new();
+        init.with_method(method);
+        if let Some(body) = body {
+            headers.set("Content-Type", "application/scim+json").map_err(unreachable)?;
+            init.with_body(Some(body.to_string().into()));
+        }
+        init.with_headers(headers);
+        let url = format!("{}{path}", self.base);
+        let req = Request::new_with_init(&url, &init).map_err(unreachable)?;
+        let mut resp = Fetch::Request(req).send().await.map_err(unreachable)?;
+        let status = resp.status_code();
+        let body = resp.json::<Value>().await.unwrap_or(Value::Null);
+        Ok((status, body))
+    }
+
+    fn unexpected(what: &str, status: u16) -> ScimFailure {
+        ScimFailure::Module(format!("answered {status} to {what}"))
+    }
+
+    /// The module's security levels (`GET /SecurityLevels`).
+    pub async fn security_levels(&self) -> Result<Vec<SecurityLevel>, ScimFailure> {
+        let (status, body) = self.send(Method::Get, "/SecurityLevels", None).await?;
+        if status != 200 {
+            return Err(Self::unexpected("the security level list", status));
+        }
+        Ok(resources(&body).iter().filter_map(security_level).collect())
+    }
+
+    /// The accounts matching `filter` (`GET /Users?filter=`), at most 50.
+    pub async fn users(&self, filter: &str) -> Result<Vec<ModuleAccount>, ScimFailure> {
+        let query: String = form_urlencoded::Serializer::new(String::new())
+            .append_pair("filter", filter)
+            .append_pair("count", "50")
+            .finish();
+        let (status, body) = self.send(Method::Get, &format!("/Users?{query}"), None).await?;
+        if status != 200 {
+            return Err(Self::unexpected("a user search", status));
+        }
+        Ok(resources(&body).iter().filter_map(module_account).collect())
+    }
+
+    /// The account with the module's id `id`, `None` when the module has no such account.
+    pub async fn user(&self, id: &str) -> Result<Option<ModuleAccount>, ScimFailure> {
+        let path = format!("/Users/{}", encode_segment(id));
+        let (status, body) = self.send(Method::Get, &path, None).await?;
+        match status {
+            200 => Ok(module_account(&body)),
+            404 => Ok(None),
+            _ => Err(Self::unexpected("a user lookup", status)),
+        }
+    }
+
+    /// Creates the account of `payload` (`POST /Users`).
+    pub async fn create(&self, payload: &SyncPayload) -> Result<Created, ScimFailure> {
+        let (status, body) = self.send(Method::Post, "/Users", Some(&create_body(payload))).await?;
+        match status {
+            200 | 201 => Ok(Created::Account(body)),
+            409 => Ok(Created::Taken),
+            _ => Err(Self::unexpected("creating an account", status)),
+        }
+    }
+
+    /// Sets the security level of account `id` (`PATCH /Users/{id}`); `false` when the module
+    /// no longer has the account.
+    pub async fn set_level(&self, id: &str, level: &str) -> Result<bool, ScimFailure> {
+        let path = format!("/Users/{}", encode_segment(id));
+        let (status, _) = self.send(Method::Patch, &path, Some(&level_patch_body(level))).await?;
+        match status {
+            200 | 204 => Ok(true),
+            404 => Ok(false),
+            _ => Err(Self::unexpected("setting a security level", status)),
+        }
+    }
+}
+
+fn resources(body: &Value) -> &[Value] {
+    body.get("Resources").and_then(Value::as_array).map(Vec::as_slice).unwrap_or_default()
+}
+
+fn encode_segment(id: &str) -> String {
+    form_urlencoded::byte_serialize(id.as_bytes()).collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use serde_json::json;
+
+    #[test]
+    fn only_the_username_and_the_level_are_sent() {
+        let payload =
+            SyncPayload { username: "ann@acme.example".into(), security_level: "5".into() };
+        let body = create_body(&payload);
+        let mut keys: Vec<&str> =
+            body.as_object().map(|it| it.keys().map(String::as_str).collect()).unwrap_or_default();
+        keys.sort_unstable();
+        assert_eq!(
+            keys,
+            ["schemas", "urn:onegate:params:scim:schemas:extension:module:2.0:User", "userName"]
+        );
+        assert_eq!(body[MODULE_EXTENSION], json!({ "securityLevel": "5" }));
+        assert_eq!(body["userName"], "ann@acme.example");
+
+        let patch = level_patch_body("3");
+        let ops = patch["Operations"].as_array().cloned().unwrap_or_default();
+        assert_eq!(ops.len(), 1);
+        assert_eq!(ops[0]["path"], format!("{MODULE_EXTENSION}:securityLevel"));
+        assert_eq!(ops[0]["value"], "3");
+    }
+
+    #[test]
+    fn scim_users_become_core_accounts() {
+        let user = json!({
+            "id": "12", "userName": "Tech", "active": true,
+            "emails": [{ "value": "old@x.example" }, { "value": "tech@x.example", "primary": true }],
+            MODULE_EXTENSION: { "securityLevel": "3", "licenseType": "Contractor" },
+        });
+        let account = module_account(&user).expect("an account");
+        assert_eq!(account.id, "12");
+        assert_eq!(account.email.as_deref(), Some("tech@x.example"));
+        assert_eq!(account.security_level, "3");
+        assert_eq!(account.license_type, LicenseType::Contractor);
+        assert_eq!(account.hub_user, None);
+
+        let provisioned = json!({ "id": "13", "userName": "ann@x.example", "emails": [] });
+        let account = module_account(&provisioned).expect("an account");
+        assert_eq!(account.email.as_deref(), Some("ann@x.example"), "username as the email");
+        assert_eq!(account.license_type, LicenseType::Full);
+
+        assert_eq!(module_account(&json!({ "userName": "no id" })), None);
+    }
+
+    #[test]
+    fn filters_quote_their_value() {
+        assert_eq!(
+            same_email_filter("a\"b@x.example").as_deref(),
+            Some(r#"userName eq "a\"b@x.example" or emails.value eq "a\"b@x.example""#)
+        );
+        assert_eq!(same_email_filter(""), None);
+    }
 
     #[test]
     fn license_labels_and_codes_map_to_core_types() {

@@ -18,7 +18,7 @@ use crate::common::vars;
 
 use super::keys::{self, KeySource};
 use super::pages::{Link, Page};
-use super::scim::{self, Lookup};
+use super::provision;
 use super::session::{self, GateSession, Sessions, Via};
 use super::{Answer, BRAND, Cx, proxy};
 
@@ -182,12 +182,13 @@ async fn finish(cx: &Cx<'_>, token: &str, nonce: Option<&str>, return_to: &str) 
         return Ok(answer);
     }
 
-    let account = match claims.email().filter(|_| claims.email_verified()) {
-        Some(email) => scim::find(cx, Lookup::Email(email)).await,
-        None => None,
+    let facts = match provision::gather(cx, &claims).await {
+        Ok(facts) => facts,
+        Err(failure) => return provisioning_failed(cx, failure).await,
     };
-    let license = account.as_ref().and_then(|it| it.license_type);
-    let username = account.as_ref().map(|it| it.username.as_str());
+    let account = facts.login_account();
+    let license = account.map(|it| it.license_type);
+    let username = account.map(|it| it.username.as_str());
     let decision = cx.decide(LoginMethod::HubLogin, username, license);
     let outcome = match decision.outcome {
         Outcome::Allow => "allow",
@@ -199,20 +200,43 @@ async fn finish(cx: &Cx<'_>, token: &str, nonce: Option<&str>, return_to: &str) 
         return cx.refusal(decision);
     }
 
+    let done = match provision::carry_out(cx, &claims, facts, true).await {
+        Ok(done) => done,
+        Err(failure) => return provisioning_failed(cx, failure).await,
+    };
+
     let session = GateSession {
         module: cx.gm.module.id.clone(),
         tenant: cx.gm.tenant_id.clone(),
         via: Via::Hub,
         sub: Some(claims.subject().to_owned()),
         sid: claims.session_id().map(str::to_owned),
-        username: account.map(|it| it.username),
+        username: Some(done.username),
         modules: claims.entitlements().to_vec(),
         exp: cx.now + i64::from(session::SESSION_SECS),
     };
     let value = Sessions::new(&cx.secret).seal(&session);
     let cookies = [session::cookie(cx.https).set(&value), state_cookie(cx.https).clear()];
     let answer = cx.redirect(return_to, &cookies)?;
-    Ok(Answer::new(answer, format!("allow:{}", decision.rule.code())))
+    Ok(Answer::new(answer, format!("allow:{}:{}", decision.rule.code(), done.action)))
+}
+
+/// The page for a sign-in that provisioning could not finish: 403 with core's message when the
+/// plan was refused, 503 when the module or the store could not be used.
+async fn provisioning_failed(cx: &Cx<'_>, failure: provision::Failure) -> Result<Answer> {
+    let (status, message, decision) = match failure {
+        provision::Failure::Refused(err) => {
+            (403, err.message().to_owned(), format!("refuse:{}", err.code()))
+        }
+        provision::Failure::Unavailable(why) => (
+            503,
+            format!("{} could not set up your account: {why}", cx.gm.module.name),
+            "provisioning_unavailable".to_owned(),
+        ),
+    };
+    let mut answer = failed(cx, status, &message)?;
+    answer.decision = decision;
+    Ok(answer)
 }
 
 /// What core's token check leaves to the gate: the tenant and the login's nonce.

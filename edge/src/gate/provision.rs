@@ -1,0 +1,424 @@
+//! Provisioning at hub sign-in: the module account a hub user signs in as.
+//!
+//! At every hub sign-in to a module the gate gathers the facts ([`gather`]: the module's
+//! security levels and the accounts this sign-in concerns, over SCIM; the tenant's hub groups and
+//! the gate's links, from D1), asks core for the plan (`onegate_core::provisioning::plan`) and
+//! carries it out ([`carry_out`]): create the account (username and security level only), link
+//! an existing one, or set its security level from the access groups again. A created account
+//! records a billing line; every outcome writes an audit row with ids only.
+//!
+//! Concurrent first sign-ins of one user converge on one account: the module refuses a second
+//! account with the same username (SCIM 409 `uniqueness`) and D1 refuses a second link for the
+//! hub user or the account. A request that loses either race gathers the facts again and
+//! plans once more, so it links the account the winner created instead of creating another.
+
+use onegate_core::access::ResolutionReason;
+use onegate_core::model::{
+    HubGroup, HubUser, LicenseType, ModuleAccount, SecurityLevel, same_email,
+};
+use onegate_core::provisioning::{self, BillingLine, Plan, ProvisioningInput};
+use onegate_core::token::VerifiedClaims;
+use onegate_core::{Error, ErrorKind};
+use serde::Deserialize;
+use serde_json::json;
+use worker::wasm_bindgen::JsValue;
+use worker::{D1Database, D1PreparedStatement};
+
+use super::Cx;
+use super::scim::{Created, ScimClient, ScimFailure, same_email_filter};
+use crate::common::sign::random_id;
+
+/// How often the facts are gathered and planned again after losing a race.
+pub const MAX_ATTEMPTS: usize = 4;
+
+/// Why provisioning did not end with an account to sign in as.
+#[derive(Debug)]
+pub enum Failure {
+    /// Core refused the plan; its message says what to do.
+    Refused(Error),
+    /// The module or the gate's store could not be used; trying again may work.
+    Unavailable(String),
+}
+
+impl From<ScimFailure> for Failure {
+    fn from(it: ScimFailure) -> Failure {
+        Failure::Unavailable(it.message())
+    }
+}
+
+/// Everything the plan reads about one sign-in.
+#[derive(Debug, Clone)]
+pub struct Facts {
+    /// The hub user, with the ids of their hub groups.
+    pub user: HubUser,
+    /// The tenant's hub groups.
+    pub groups: Vec<HubGroup>,
+    /// The module's security levels.
+    pub levels: Vec<SecurityLevel>,
+    /// The account linked to the user, and those with the user's email.
+    pub accounts: Vec<ModuleAccount>,
+}
+
+impl Facts {
+    /// The account the login decision is about: the linked one, else the only one with the
+    /// user's email.
+    pub fn login_account(&self) -> Option<&ModuleAccount> {
+        let mine = self.accounts.iter().find(|it| it.hub_user.as_deref() == Some(&self.user.id));
+        if mine.is_some() {
+            return mine;
+        }
+        let mut same = self
+            .accounts
+            .iter()
+            .filter(|it| it.email.as_deref().is_some_and(|e| same_email(e, &self.user.email)));
+        let first = same.next();
+        if same.next().is_some() { None } else { first }
+    }
+}
+
+/// What provisioning ended with.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Done {
+    /// The module username the user is signed in as.
+    pub username: String,
+    /// `create`, `link`, `update_level` or `nothing`.
+    pub action: &'static str,
+}
+
+/// Gathers the facts of a sign-in by the user of `claims`.
+pub async fn gather(cx: &Cx<'_>, claims: &VerifiedClaims) -> Result<Facts, Failure> {
+    let scim = ScimClient::of(cx)?;
+    let Some(email) = claims.email().map(str::trim).filter(|it| !it.is_empty()) else {
+        return Err(Failure::Refused(Error::new(
+            ErrorKind::ValueInvalid,
+            "your hub sign-in carries no email address, so no module account can be found \
+             or created; ask your administrator to add one",
+        )));
+    };
+
+    let db = store(cx)?;
+    let groups = hub_groups(cx, &db).await?;
+    // The hub puts group names in the token; ids are accepted too.
+    let member_of = groups
+        .iter()
+        .filter(|g| claims.groups().iter().any(|it| *it == g.name || *it == g.id))
+        .map(|g| g.id.clone())
+        .collect();
+    let user = HubUser {
+        id: claims.subject().to_owned(),
+        email: email.to_owned(),
+        email_verified: claims.email_verified(),
+        groups: member_of,
+    };
+    let levels = scim.security_levels().await?;
+
+    let mut accounts = Vec::new();
+    if let Some(account_id) = linked_account(cx, &db, &user.id).await? {
+        match scim.user(&account_id).await? {
+            Some(mut account) => {
+                account.hub_user = Some(user.id.clone());
+                accounts.push(account);
+            }
+            None => unlink(cx, &db, &user.id).await?,
+        }
+    }
+    if let Some(filter) = same_email_filter(&user.email) {
+        for mut account in scim.users(&filter).await? {
+            if accounts.iter().any(|it| it.id == account.id) {
+                continue;
+            }
+            account.hub_user = owner(cx, &db, &account.id).await?;
+            accounts.push(account);
+        }
+    }
+
+    Ok(Facts { user, groups, levels, accounts })
+}
+
+/// Plans and carries out provisioning for the sign-in of `facts`, gathering the facts again
+/// (at most [`MAX_ATTEMPTS`] times) when a concurrent sign-in changed them.
+pub async fn carry_out(
+    cx: &Cx<'_>,
+    claims: &VerifiedClaims,
+    mut facts: Facts,
+    entitled: bool,
+) -> Result<Done, Failure> {
+    for attempt in 0..MAX_ATTEMPTS {
+        if attempt > 0 {
+            facts = gather(cx, claims).await?;
+        }
+        let input = ProvisioningInput {
+            module_id: &cx.gm.module.id,
+            user: &facts.user,
+            entitled,
+            settings: &cx.gm.settings,
+            groups: &facts.groups,
+            levels: &facts.levels,
+            accounts: &facts.accounts,
+            now: cx.now,
+        };
+        let plan = match provisioning::plan(input) {
+            Ok(plan) => plan,
+            Err(err) => {
+                audit(cx, &facts.user.id, "refused", err.code(), json!({})).await;
+                return Err(Failure::Refused(err));
+            }
+        };
+        match execute(cx, &facts, &plan).await {
+            Ok(Some(done)) => {
+                audit(cx, &facts.user.id, done.action, reason(&plan), detail(&plan)).await;
+                return Ok(done);
+            }
+            Ok(None) => continue,
+            Err(err) => {
+                audit(cx, &facts.user.id, "failed", "module_unavailable", detail(&plan)).await;
+                return Err(err);
+            }
+        }
+    }
+    Err(Failure::Unavailable(
+        "kept changing while your account was being set up; sign in again".to_owned(),
+    ))
+}
+
+/// Carries out `plan`; `None` when a concurrent sign-in got in the way and the facts must be
+/// gathered again.
+async fn execute(cx: &Cx<'_>, facts: &Facts, plan: &Plan) -> Result<Option<Done>, Failure> {
+    let scim = ScimClient::of(cx)?;
+    let db = store(cx)?;
+    let user = &facts.user.id;
+    let done = |action| Some(Done { username: plan.username().to_owned(), action });
+
+    match plan {
+        Plan::Create { billing, .. } => {
+            let Some(payload) = plan.sync_payload() else {
+                return Err(Failure::Unavailable("had nothing to create".to_owned()));
+            };
+            let body = match scim.create(&payload).await? {
+                Created::Account(body) => body,
+                Created::Taken => return Ok(None),
+            };
+            let Some(account_id) = body.get("id").and_then(|it| it.as_str()) else {
+                return Err(Failure::Unavailable(
+                    "the module created an account but did not say its id".to_owned(),
+                ));
+            };
+            let link = Link { account_id, username: &payload.username, license: LicenseType::Full };
+            if !claim_link(cx, &db, user, link).await? {
+                return Ok(None);
+            }
+            record_billing(cx, &db, billing).await?;
+            Ok(done("create"))
+        }
+        Plan::Link { account_id, username, set_level, .. } => {
+            let license = facts
+                .accounts
+                .iter()
+                .find(|it| it.id == *account_id)
+                .map_or(LicenseType::Full, |it| it.license_type);
+            let link = Link { account_id, username, license };
+            if !claim_link(cx, &db, user, link).await? {
+                return Ok(None);
+            }
+            if let Some(level) = set_level
+                && !scim.set_level(account_id, level).await?
+            {
+                unlink(cx, &db, user).await?;
+                return Ok(None);
+            }
+            Ok(done("link"))
+        }
+        Plan::UpdateLevel { account_id, to, .. } => {
+            if !scim.set_level(account_id, to).await? {
+                unlink(cx, &db, user).await?;
+                return Ok(None);
+            }
+            Ok(done("update_level"))
+        }
+        Plan::Nothing { .. } => Ok(done("nothing")),
+    }
+}
+
+/// The rule that chose the level, for the audit row.
+fn reason(plan: &Plan) -> &'static str {
+    let resolution = match plan {
+        Plan::Create { resolution, .. }
+        | Plan::Link { resolution, .. }
+        | Plan::UpdateLevel { resolution, .. }
+        | Plan::Nothing { resolution, .. } => resolution,
+    };
+    match resolution.reason {
+        ResolutionReason::GroupMatched { .. } => "group_matched",
+        ResolutionReason::SeveralGroupsAtCreation { .. } => "several_groups_at_creation",
+        ResolutionReason::NoGroupMaps => "no_group_maps",
+        ResolutionReason::AccessGroupsOff => "access_groups_off",
+    }
+}
+
+/// Ids and level ids of `plan`, for the audit row (never a username or an email).
+fn detail(plan: &Plan) -> serde_json::Value {
+    match plan {
+        Plan::Create { account, .. } => json!({ "level": account.security_level }),
+        Plan::Link { account_id, set_level, .. } => {
+            json!({ "account": account_id, "level": set_level })
+        }
+        Plan::UpdateLevel { account_id, from, to, .. } => {
+            json!({ "account": account_id, "from": from, "to": to })
+        }
+        Plan::Nothing { account_id, .. } => json!({ "account": account_id }),
+    }
+}
+
+fn store(cx: &Cx<'_>) -> Result<D1Database, Failure> {
+    cx.env.d1("DB").map_err(|_| Failure::Unavailable("the gate's database is not bound".into()))
+}
+
+fn unavailable<E>(_: E) -> Failure {
+    Failure::Unavailable("the gate's database did not answer; try again".to_owned())
+}
+
+fn bind(statement: D1PreparedStatement, values: &[&str]) -> Result<D1PreparedStatement, Failure> {
+    let values: Vec<JsValue> = values.iter().map(|it| JsValue::from_str(it)).collect();
+    statement.bind(&values).map_err(unavailable)
+}
+
+async fn hub_groups(cx: &Cx<'_>, db: &D1Database) -> Result<Vec<HubGroup>, Failure> {
+    #[derive(Deserialize)]
+    struct Row {
+        id: String,
+        name: String,
+    }
+    let statement = bind(
+        db.prepare("SELECT id, name FROM hub_groups WHERE tenant_id = ?1 ORDER BY id"),
+        &[&cx.gm.tenant_id],
+    )?;
+    let rows = statement.all().await.map_err(unavailable)?.results::<Row>().map_err(unavailable)?;
+    Ok(rows.into_iter().map(|it| HubGroup { id: it.id, name: it.name }).collect())
+}
+
+#[derive(Deserialize)]
+struct LinkRow {
+    account_id: Option<String>,
+    hub_user_id: Option<String>,
+}
+
+async fn linked_account(
+    cx: &Cx<'_>,
+    db: &D1Database,
+    hub_user: &str,
+) -> Result<Option<String>, Failure> {
+    let statement = bind(
+        db.prepare(
+            "SELECT account_id, hub_user_id FROM module_account_links \
+             WHERE tenant_id = ?1 AND module_id = ?2 AND hub_user_id = ?3",
+        ),
+        &[&cx.gm.tenant_id, &cx.gm.module.id, hub_user],
+    )?;
+    let row = statement.first::<LinkRow>(None).await.map_err(unavailable)?;
+    Ok(row.and_then(|it| it.account_id))
+}
+
+async fn owner(cx: &Cx<'_>, db: &D1Database, account_id: &str) -> Result<Option<String>, Failure> {
+    let statement = bind(
+        db.prepare(
+            "SELECT account_id, hub_user_id FROM module_account_links \
+             WHERE tenant_id = ?1 AND module_id = ?2 AND account_id = ?3",
+        ),
+        &[&cx.gm.tenant_id, &cx.gm.module.id, account_id],
+    )?;
+    let row = statement.first::<LinkRow>(None).await.map_err(unavailable)?;
+    Ok(row.and_then(|it| it.hub_user_id))
+}
+
+/// Forgets the link of `hub_user` (its account is gone from the module).
+async fn unlink(cx: &Cx<'_>, db: &D1Database, hub_user: &str) -> Result<(), Failure> {
+    let statement = bind(
+        db.prepare(
+            "DELETE FROM module_account_links \
+             WHERE tenant_id = ?1 AND module_id = ?2 AND hub_user_id = ?3",
+        ),
+        &[&cx.gm.tenant_id, &cx.gm.module.id, hub_user],
+    )?;
+    statement.run().await.map_err(unavailable)?;
+    Ok(())
+}
+
+struct Link<'a> {
+    account_id: &'a str,
+    username: &'a str,
+    license: LicenseType,
+}
+
+/// Links `hub_user` to the account unless either is linked already; true when the link now
+/// in D1 is this one (written now or by a concurrent sign-in).
+async fn claim_link(
+    cx: &Cx<'_>,
+    db: &D1Database,
+    hub_user: &str,
+    link: Link<'_>,
+) -> Result<bool, Failure> {
+    let license = serde_json::to_value(link.license)
+        .ok()
+        .and_then(|it| it.as_str().map(str::to_owned))
+        .unwrap_or_default();
+    let now = cx.now.to_string();
+    let statement = bind(
+        db.prepare(
+            "INSERT INTO module_account_links \
+             (tenant_id, module_id, hub_user_id, username, license_type, updated_at, account_id) \
+             VALUES (?1, ?2, ?3, ?4, ?5, CAST(?6 AS INTEGER), ?7) ON CONFLICT DO NOTHING",
+        ),
+        &[
+            &cx.gm.tenant_id,
+            &cx.gm.module.id,
+            hub_user,
+            link.username,
+            &license,
+            &now,
+            link.account_id,
+        ],
+    )?;
+    statement.run().await.map_err(unavailable)?;
+    Ok(linked_account(cx, db, hub_user).await?.as_deref() == Some(link.account_id))
+}
+
+async fn record_billing(cx: &Cx<'_>, db: &D1Database, line: &BillingLine) -> Result<(), Failure> {
+    let id = random_id(16).map_err(unavailable)?;
+    let now = cx.now.to_string();
+    let statement = bind(
+        db.prepare(
+            "INSERT OR IGNORE INTO billing_lines \
+             (id, tenant_id, module_id, hub_user, kind, date, created_at) \
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, CAST(?7 AS INTEGER))",
+        ),
+        &[&id, &cx.gm.tenant_id, &line.module_id, &line.hub_user, &line.kind, &line.date, &now],
+    )?;
+    statement.run().await.map_err(unavailable)?;
+    Ok(())
+}
+
+/// One audit row for a provisioning outcome: who (hub user id), what, when, result.
+async fn audit(cx: &Cx<'_>, actor: &str, outcome: &str, rule: &str, detail: serde_json::Value) {
+    let Ok(db) = cx.env.d1("DB") else { return };
+    let now = cx.now.to_string();
+    let detail = detail.to_string();
+    let values = [
+        &now,
+        &cx.gm.tenant_id,
+        &cx.gm.module.id,
+        &cx.request_id,
+        "provisioning",
+        outcome,
+        rule,
+        actor,
+        &detail,
+    ];
+    let statement = db.prepare(
+        "INSERT INTO gate_audit \
+         (at, tenant_id, module_id, request_id, event, outcome, rule, actor, detail) \
+         VALUES (CAST(?1 AS INTEGER), ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+    );
+    if let Ok(statement) = bind(statement, &values) {
+        let _ = statement.run().await;
+    }
+}
