@@ -23,6 +23,7 @@ pub fn run(root: &Path) -> Result<()> {
     worker_build(root)?;
     npm_packages(root)?;
     chromium(root)?;
+    scim_interop(root)?;
     println!("xtask: setup complete");
     Ok(())
 }
@@ -102,6 +103,27 @@ fn npm_packages(root: &Path) -> Result<()> {
     }
     proc::run(proc::command("npm", root).args(["ci", "--no-audit", "--no-fund"]))?;
     std::fs::write(&stamp, expected).context("cannot write the node_modules stamp")
+}
+
+/// The PyPI SCIM tools the interop checks use (scim2-tester against the demo's endpoint,
+/// scim2-server as a SCIM server nobody here wrote), pinned, in a venv at `target/scim-venv`.
+const SCIM_INTEROP_PACKAGES: &[&str] =
+    &["scim2-tester==0.5.2", "scim2-server==0.8.3", "scim2-client==0.13.2", "httpx2==2.16.2"];
+
+/// Creates `target/scim-venv` with [`SCIM_INTEROP_PACKAGES`] unless its stamp says it has them.
+fn scim_interop(root: &Path) -> Result<()> {
+    let venv = root.join("target").join("scim-venv");
+    let stamp = venv.join(".onegate-packages");
+    let expected = SCIM_INTEROP_PACKAGES.join(" ");
+    if std::fs::read_to_string(&stamp).unwrap_or_default() == expected {
+        return Ok(());
+    }
+    proc::run(proc::command("python3", root).args(["-m", "venv"]).arg(&venv))?;
+    let pip = venv.join("bin").join("pip");
+    let mut install = proc::command(pip.to_str().context("venv path is not UTF-8")?, root);
+    install.args(["install", "--quiet"]).args(SCIM_INTEROP_PACKAGES);
+    proc::run(&mut install)?;
+    std::fs::write(&stamp, expected).context("cannot write the SCIM venv stamp")
 }
 
 /// Chromium and chromedriver from apt, for Playwright and wasm-bindgen-test in a browser.
