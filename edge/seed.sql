@@ -158,7 +158,8 @@ ON CONFLICT (id) DO UPDATE SET
 -- Realistic demo data for tenant Acme and, for isolation tests, tenant Globex. Times are
 -- relative to the seed run (unixepoch() - days), so the insights stay current. Portal test
 -- users (password `hub-qa-tester-2026`, TOTP secrets in tests/portal-helpers.mjs):
---   portal@acme.example (u_pat), portal2@acme.example (u_pam), portal@globex.example (u_gpo)
+--   portal@acme.example (u_pat), portal2@acme.example (u_pam), portal3@acme.example (u_pax),
+--   portal@globex.example (u_gpo); one per test file, as a TOTP code is accepted once a step.
 -- Rows are INSERT OR IGNORE: a running system's changes to them are kept.
 
 INSERT INTO hub_users
@@ -170,6 +171,9 @@ VALUES
     ('u_pam', 't_acme', 'portal2@acme.example', 1, 'Pam Portal',
      '$argon2id$v=19$m=19456,t=2,p=1$BAQEBAQEBAQEBAQEBAQEBA$r/VQ8QH+shd30m0DzzvbzuiQmLGfWOZiwWSw5rA09MU',
      'VUG47CA64LBD4ZDIFOMAXNKVG2OP4UXN', 0, 1767225600),
+    ('u_pax', 't_acme', 'portal3@acme.example', 1, 'Pax Portal',
+     '$argon2id$v=19$m=19456,t=2,p=1$BAQEBAQEBAQEBAQEBAQEBA$r/VQ8QH+shd30m0DzzvbzuiQmLGfWOZiwWSw5rA09MU',
+     'AIYZG25DRCZW3CO6GTBJIHDXH7CJMRHV', 0, 1767225600),
     ('u_gpo', 't_globex', 'portal@globex.example', 1, 'Gwen Globex',
      '$argon2id$v=19$m=19456,t=2,p=1$BAQEBAQEBAQEBAQEBAQEBA$r/VQ8QH+shd30m0DzzvbzuiQmLGfWOZiwWSw5rA09MU',
      'EWLWHVQARTE5JULONEW22VAJHFEOOESQ', 1, 1767225600)
