@@ -46,7 +46,8 @@
 //! 5. header `alg` equal to the algorithm pinned for that key: `token_algorithm_mismatch`;
 //! 6. `typ` as expected, case-insensitively, `application/` prefix optional:
 //!    `token_type_mismatch`;
-//! 7. the signature, by jsonwebtoken with the pinned algorithm: `token_signature_invalid`;
+//! 7. the signature, by jsonwebtoken with the pinned algorithm (or, through [`verify_with`], by
+//!    the caller's [`SignatureCheck`], such as the edge's WebCrypto): `token_signature_invalid`;
 //! 8. `iss`, `aud`, `exp`, `nbf`, `iat`, `sub`, against the caller's `now` and at most
 //!    [`MAX_LEEWAY_SECS`] of leeway.
 //!
@@ -120,6 +121,62 @@ pub fn verify(
     expect: &Expectations,
     now: i64,
 ) -> Result<VerifiedClaims> {
+    let parts = inspect(token, keys, expect)?;
+    parts.key.check_signature(parts.signed.as_bytes(), parts.signature_b64)?;
+    claims::check(parts.claims, expect, now, parts.kid, parts.key.alg)
+}
+
+/// A signature step supplied by the caller, for [`verify_with`]: the edge checks signatures
+/// with the runtime's own crypto (WebCrypto in a Worker) while core still makes every other
+/// check, in the same order as [`verify`].
+pub trait SignatureCheck {
+    /// Checks `signature` over `message` with `public_key` under `alg`: `Some(valid)`, or
+    /// `None` to let core check it with its own implementation.
+    ///
+    /// `public_key` is the raw key: the 32-byte Ed25519 point for EdDSA, the 65-byte
+    /// uncompressed SEC1 point (`04 || x || y`) for ES256, empty for RS256. `signature` is
+    /// the JWS signature decoded from base64url (`r || s` for ES256).
+    fn check(
+        &self,
+        alg: SignatureAlgorithm,
+        public_key: &[u8],
+        message: &[u8],
+        signature: &[u8],
+    ) -> impl std::future::Future<Output = Option<bool>>;
+}
+
+/// [`verify`] with the signature step done by `signatures`: the same checks, the same order,
+/// the same errors. A check that answers `None` falls back to core's own verification.
+pub async fn verify_with<C: SignatureCheck>(
+    token: &str,
+    keys: &KeySet,
+    expect: &Expectations,
+    now: i64,
+    signatures: &C,
+) -> Result<VerifiedClaims> {
+    let parts = inspect(token, keys, expect)?;
+    let message = parts.signed.as_bytes();
+    let key = parts.key;
+    match signatures.check(key.alg, &key.raw, message, &parts.signature).await {
+        Some(true) => {}
+        Some(false) => return Err(key.signature_invalid()),
+        None => key.check_signature(message, parts.signature_b64)?,
+    }
+    claims::check(parts.claims, expect, now, parts.kid, key.alg)
+}
+
+/// A token that passed checks 1 to 6, split for the signature step and the claim checks.
+struct Inspected<'a> {
+    key: &'a keys::VerificationKey,
+    kid: &'a str,
+    claims: Map<String, Value>,
+    signed: &'a str,
+    signature_b64: &'a str,
+    signature: Vec<u8>,
+}
+
+/// Checks 1 to 6 of the module docs: size, form, `crit`, `kid`, `alg`, `typ`.
+fn inspect<'a>(token: &'a str, keys: &'a KeySet, expect: &Expectations) -> Result<Inspected<'a>> {
     if token.len() > expect.max_token_bytes {
         return Err(Error::new(
             ErrorKind::TokenTooLarge,
@@ -132,7 +189,7 @@ pub fn verify(
     }
 
     let mut segments = token.split('.');
-    let (Some(header), Some(payload), Some(signature), None) =
+    let (Some(header), Some(payload), Some(signature_b64), None) =
         (segments.next(), segments.next(), segments.next(), segments.next())
     else {
         return Err(malformed("token is not three dot-separated segments"));
@@ -141,9 +198,8 @@ pub fn verify(
         base64url::decode(header).ok_or_else(|| malformed("token header is not base64url"))?;
     let payload =
         base64url::decode(payload).ok_or_else(|| malformed("token payload is not base64url"))?;
-    if base64url::decode(signature).is_none() {
-        return Err(malformed("token signature is not base64url"));
-    }
+    let signature = base64url::decode(signature_b64)
+        .ok_or_else(|| malformed("token signature is not base64url"))?;
 
     let header: Map<String, Value> = serde_json::from_slice(&header)
         .map_err(|_| malformed("token header is not a json object"))?;
@@ -190,9 +246,7 @@ pub fn verify(
     }
 
     let signed = token.rsplit_once('.').map_or("", |(message, _)| message);
-    key.check_signature(signed.as_bytes(), signature)?;
-
-    claims::check(claims, expect, now, kid, key.alg)
+    Ok(Inspected { key, kid: &key.kid, claims, signed, signature_b64, signature })
 }
 
 /// Compares `typ` values as RFC 7515 section 4.1.9 asks: case-insensitively, with the

@@ -3,7 +3,7 @@
 //!
 //! The gate bench builds the onegate Worker with the release profile (what ships), applies the
 //! migrations and seed to a fresh local D1 under `target/bench/state/`, starts `wrangler dev`
-//! for it (with `GATE_BENCH=on`, which opens the timing route `/.onegate/bench`) and for
+//! for it and the demo modules (its upstream) (with `GATE_BENCH=on`, which opens the timing route `/.onegate/bench`) and for
 //! `bench/reference-worker/` on free ports, runs `bench/run.mjs`, and stops both by process
 //! group. The runner prints one line per case: both figures in µs per request and their ratio.
 //! `cargo xtask bench gate` runs the gate bench alone.
@@ -59,10 +59,19 @@ fn gate(root: &Path) -> Result<()> {
         std::fs::remove_dir_all(&state)
             .with_context(|| format!("cannot clear {}", state.display()))?;
     }
-    servers::migrate_and_seed(root, EDGE, &state)?;
+    for site in servers::present_sites(root) {
+        servers::migrate_and_seed(root, site, &state)?;
+    }
 
     let ports = Ports { edge: servers::free_port()?, demo: servers::free_port()? };
-    let reference_port = ports.demo;
+    let reference_port = servers::free_port()?;
+    // The demo modules are the gate's upstream (sign-in looks the user up there).
+    let mut demo = None;
+    if let Some(site) = servers::present_sites(root).into_iter().find(|it| it.name == "demo") {
+        let mut server = servers::start(root, site, ports, &state, true)?;
+        servers::wait_ready(&mut server, ports.demo, Duration::from_secs(60))?;
+        demo = Some(server);
+    }
     let jwks_url = format!("http://localhost:{reference_port}/jwks.json");
 
     let mut reference = start(root, &REFERENCE, reference_port, &state, &[])?;
@@ -82,6 +91,7 @@ fn gate(root: &Path) -> Result<()> {
     let outcome = proc::run(&mut runner);
     drop(edge);
     drop(reference);
+    drop(demo);
     outcome
 }
 

@@ -63,6 +63,9 @@ pub(crate) struct VerificationKey {
     pub(crate) kid: String,
     pub(crate) alg: SignatureAlgorithm,
     pub(crate) key: DecodingKey,
+    /// The raw public key for [`super::SignatureCheck`]: the Ed25519 point, the uncompressed
+    /// P-256 point (`04 || x || y`), or empty for RSA.
+    pub(crate) raw: Vec<u8>,
 }
 
 impl VerificationKey {
@@ -72,12 +75,17 @@ impl VerificationKey {
 
         let verified = jsonwebtoken::crypto::verify(signature, message, &self.key, self.alg.jwt());
         if !matches!(verified, Ok(true)) {
-            return Err(Error::new(
-                ErrorKind::TokenSignatureInvalid,
-                format!("token signature does not verify with key {}", quoted(&self.kid)),
-            ));
+            return Err(self.signature_invalid());
         }
         Ok(())
+    }
+
+    /// The error of a signature that does not verify with this key.
+    pub(crate) fn signature_invalid(&self) -> Error {
+        Error::new(
+            ErrorKind::TokenSignatureInvalid,
+            format!("token signature does not verify with key {}", quoted(&self.kid)),
+        )
     }
 }
 
@@ -256,22 +264,24 @@ fn parse_jwk(jwk: &Map<String, Value>, kid: &str) -> Result<Parsed> {
         }
     };
 
-    let key = match alg {
+    let raw_of = |text: &str| base64url::decode(text).unwrap_or_default();
+    let (key, raw) = match alg {
         SignatureAlgorithm::EdDsa => {
             let x = coordinate(jwk, kid, "x", 32)?;
-            DecodingKey::from_ed_components(x)
+            (DecodingKey::from_ed_components(x), raw_of(x))
         }
         SignatureAlgorithm::Es256 => {
             let x = coordinate(jwk, kid, "x", 32)?;
             let y = coordinate(jwk, kid, "y", 32)?;
-            DecodingKey::from_ec_components(x, y)
+            let raw = [&[4u8][..], &raw_of(x), &raw_of(y)].concat();
+            (DecodingKey::from_ec_components(x, y), raw)
         }
-        SignatureAlgorithm::Rs256 => rsa_key(jwk, kid),
-    }
-    .map_err(|_| invalid(format!("key {} has unusable key material", quoted(kid))))?;
+        SignatureAlgorithm::Rs256 => (rsa_key(jwk, kid), Vec::new()),
+    };
+    let key = key.map_err(|_| invalid(format!("key {} has unusable key material", quoted(kid))))?;
 
     check_point(&key, alg, kid)?;
-    Ok(Parsed::Usable(VerificationKey { kid: kid.to_owned(), alg, key }))
+    Ok(Parsed::Usable(VerificationKey { kid: kid.to_owned(), alg, key, raw }))
 }
 
 enum Pin {

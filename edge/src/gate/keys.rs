@@ -14,12 +14,14 @@
 
 use std::cell::RefCell;
 use std::collections::HashMap;
+use std::rc::Rc;
 
 use onegate_core::token::{self, Expectations, KeySet, SigningKey, VerifiedClaims};
 use onegate_core::{Error, ErrorKind};
 use serde::Deserialize;
 use worker::{Env, Fetch, Method, Request, RequestInit, wasm_bindgen::JsValue};
 
+use super::webcrypto::WebCrypto;
 use crate::common::vars;
 
 /// How long a fetched JWKS is used without asking the hub again.
@@ -75,14 +77,14 @@ pub fn cache_step(
 
 struct Cached {
     /// `None` until a fetch succeeded (the entry then only remembers the attempt).
-    keys: Option<KeySet>,
+    keys: Option<Rc<KeySet>>,
     fetched_at: i64,
     last_attempt: Option<i64>,
 }
 
 thread_local! {
     static REMOTE: RefCell<HashMap<String, Cached>> = RefCell::new(HashMap::new());
-    static OWN: RefCell<Option<(String, KeySet)>> = const { RefCell::new(None) };
+    static OWN: RefCell<Option<(String, Rc<KeySet>)>> = const { RefCell::new(None) };
 }
 
 /// Verifies `token` with the keys of `source`, fetching or refreshing them as the policy says.
@@ -96,7 +98,8 @@ pub async fn verify(
     match source {
         KeySource::OwnHub => {
             let config = vars::var(env, "HUB_SIGNING_KEYS").unwrap_or_default();
-            with_own_keys(&config, |keys| token::verify(token, keys, expect, now))?
+            let keys = own_keys(&config)?;
+            token::verify_with(token, &keys, expect, now, &WebCrypto).await
         }
         KeySource::Remote(url) => verify_remote(env, url, token, expect, now).await,
     }
@@ -122,16 +125,17 @@ pub fn own_jwks_json(config: &str) -> Result<String, Error> {
     token::jwks_json(&public)
 }
 
-fn with_own_keys<T>(config: &str, f: impl FnOnce(&KeySet) -> T) -> Result<T, Error> {
-    let hit = OWN.with(|it| it.borrow().as_ref().is_some_and(|(c, _)| c == config));
-    if !hit {
-        let keys = KeySet::from_jwks_json(&own_jwks_json(config)?)?;
-        OWN.with(|it| *it.borrow_mut() = Some((config.to_owned(), keys)));
+/// The key set of `HUB_SIGNING_KEYS`, parsed once per isolate (again when the value changes).
+fn own_keys(config: &str) -> Result<Rc<KeySet>, Error> {
+    let cached = OWN.with(|it| {
+        it.borrow().as_ref().filter(|(c, _)| c == config).map(|(_, keys)| Rc::clone(keys))
+    });
+    if let Some(keys) = cached {
+        return Ok(keys);
     }
-    OWN.with(|it| match it.borrow().as_ref() {
-        Some((_, keys)) => Ok(f(keys)),
-        None => Err(Error::new(ErrorKind::KeySetInvalid, "the hub's keys are not loaded")),
-    })
+    let keys = Rc::new(KeySet::from_jwks_json(&own_jwks_json(config)?)?);
+    OWN.with(|it| *it.borrow_mut() = Some((config.to_owned(), Rc::clone(&keys))));
+    Ok(keys)
 }
 
 async fn verify_remote(
@@ -157,17 +161,18 @@ async fn verify_remote(
         refetch(env, url, now).await;
     }
 
-    REMOTE.with(|it| {
+    let keys = REMOTE.with(|it| {
         let cache = it.borrow();
         let usable = cache.get(url).filter(|c| now - c.fetched_at < MAX_STALE_SECS);
-        let Some(keys) = usable.and_then(|c| c.keys.as_ref()) else {
-            return Err(Error::new(
-                ErrorKind::TokenKeyUnknown,
-                "the hub's keys cannot be fetched right now and none are cached; try again later",
-            ));
-        };
-        token::verify(token, keys, expect, now)
-    })
+        usable.and_then(|c| c.keys.as_ref().map(Rc::clone))
+    });
+    let Some(keys) = keys else {
+        return Err(Error::new(
+            ErrorKind::TokenKeyUnknown,
+            "the hub's keys cannot be fetched right now and none are cached; try again later",
+        ));
+    };
+    token::verify_with(token, &keys, expect, now, &WebCrypto).await
 }
 
 /// Reads the shared cache row for `url` from D1 into the isolate's memory.
@@ -189,7 +194,7 @@ async fn load_shared(env: &Env, url: &str) {
     REMOTE.with(|it| {
         it.borrow_mut().insert(
             url.to_owned(),
-            Cached { keys: Some(keys), fetched_at: row.fetched_at, last_attempt: None },
+            Cached { keys: Some(Rc::new(keys)), fetched_at: row.fetched_at, last_attempt: None },
         )
     });
 }
@@ -217,7 +222,7 @@ async fn refetch(env: &Env, url: &str, now: i64) {
     REMOTE.with(|it| {
         it.borrow_mut().insert(
             url.to_owned(),
-            Cached { keys: Some(keys), fetched_at: now, last_attempt: Some(now) },
+            Cached { keys: Some(Rc::new(keys)), fetched_at: now, last_attempt: Some(now) },
         )
     });
 

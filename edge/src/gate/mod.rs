@@ -33,6 +33,7 @@ pub mod proxy;
 pub mod scim;
 pub mod session;
 pub mod signin;
+pub mod webcrypto;
 
 use std::cell::RefCell;
 use std::collections::HashMap;
