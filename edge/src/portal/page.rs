@@ -52,7 +52,9 @@ pub fn respond(status: u16, body: String) -> Result<Response> {
     headers.set("Cache-Control", "no-store")?;
     headers.set("Content-Security-Policy", CSP)?;
     headers.set("X-Content-Type-Options", "nosniff")?;
-    headers.set("Referrer-Policy", "no-referrer")?;
+    // `same-origin`, not `no-referrer`: with no referrer Chromium sends `Origin: null` on the
+    // portal's own form posts, which the same-origin check would refuse.
+    headers.set("Referrer-Policy", "same-origin")?;
     Ok(Response::from_html(body)?.with_status(status).with_headers(headers))
 }
 
