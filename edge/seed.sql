@@ -365,3 +365,47 @@ INSERT INTO gate_modules
     ('t_acme', 'provoff', 'psa', '/login', '["/assets/", "/healthz"]', 'dev-scim-psa')
 ON CONFLICT (tenant_id, module_id) DO UPDATE SET
     upstream_module = excluded.upstream_module, scim_token = excluded.scim_token;
+
+-- ==== admin screens (issue 6): module settings and the audit log ====
+-- `adm` is one more gate in front of the demo PSA whose settings the admin tests change, so no
+-- other suite's module moves under it. Its default security level is Technician although
+-- Dashboard is lower (the screen shows the low-level advice); access groups Technician,
+-- Manager (each maps to one level) and Sales (two levels share the name: maps to nothing).
+-- Reset on every run. Admin test accounts (password hub-qa-tester-2026, like qa1..qa6):
+--   admin.browser@acme.example  admin, for the Chromium test
+--   viewer@acme.example         not an admin (node tests)
+--   viewer.browser@acme.example not an admin (Chromium test)
+INSERT OR IGNORE INTO modules (id, tenant_id, name, origin, upstream, icon) VALUES
+    ('adm', 't_acme', 'Admin test PSA', NULL, 'var:ONEGATE_DEMO_URL', NULL);
+
+INSERT INTO module_settings (tenant_id, module_id, settings_json, updated_at) VALUES
+    ('t_acme', 'adm',
+     '{"unified_login":true,"user_exceptions":["sales.one"],"defaults":{"security_level":"3",'
+     || '"timesheet_approver":"manager","department":"Service Desk",'
+     || '"expense_report_approver":"manager","role":"Technician"},'
+     || '"access_groups":["g_tech","g_manager","g_sales"]}',
+     1767225600)
+ON CONFLICT (tenant_id, module_id) DO UPDATE SET
+    settings_json = excluded.settings_json, updated_at = excluded.updated_at;
+
+INSERT INTO gate_modules
+    (tenant_id, module_id, upstream_module, login_path, public_paths_json, scim_token) VALUES
+    ('t_acme', 'adm', 'psa', '/login', '["/assets/", "/healthz"]', 'dev-scim-psa')
+ON CONFLICT (tenant_id, module_id) DO UPDATE SET
+    upstream_module = excluded.upstream_module, scim_token = excluded.scim_token;
+
+INSERT INTO hub_users
+    (id, tenant_id, email, email_verified, name, password_hash, totp_secret, is_admin, created_at)
+VALUES
+    ('u_adm_browser', 't_acme', 'admin.browser@acme.example', 1, 'Bea Browser-Admin',
+     '$argon2id$v=19$m=19456,t=2,p=1$BAQEBAQEBAQEBAQEBAQEBA$r/VQ8QH+shd30m0DzzvbzuiQmLGfWOZiwWSw5rA09MU',
+     'DT4Y236Q4A65NJJMG7A4732BHG567N7I', 1, 1767225600),
+    ('u_adm_viewer', 't_acme', 'viewer@acme.example', 1, 'Vic Viewer',
+     '$argon2id$v=19$m=19456,t=2,p=1$BAQEBAQEBAQEBAQEBAQEBA$r/VQ8QH+shd30m0DzzvbzuiQmLGfWOZiwWSw5rA09MU',
+     'KXWUWOTCH6CKU3MQBTEICAQR37BFDMU3', 0, 1767225600),
+    ('u_adm_viewer2', 't_acme', 'viewer.browser@acme.example', 1, 'Val Viewer',
+     '$argon2id$v=19$m=19456,t=2,p=1$BAQEBAQEBAQEBAQEBAQEBA$r/VQ8QH+shd30m0DzzvbzuiQmLGfWOZiwWSw5rA09MU',
+     'Y2PFUHGJQCNM3PNYMRV7TN7AQGCTNWYK', 0, 1767225600)
+ON CONFLICT (id) DO UPDATE SET
+    email = excluded.email, name = excluded.name, password_hash = excluded.password_hash,
+    totp_secret = excluded.totp_secret, is_admin = excluded.is_admin;

@@ -15,6 +15,7 @@ use worker::{
 
 use common::log::RequestLog;
 
+mod admin;
 pub mod common;
 pub mod gate;
 mod hub;
@@ -72,6 +73,9 @@ async fn fetch(req: Request, env: Env, ctx: Context) -> Result<Response> {
 
     let (answer, decision) = match (req.method(), url.path(), &site) {
         (Method::Get, "/healthz", _) => (healthz(&env, &site).await, "healthz".to_owned()),
+        (_, path, Site::Hub) if admin::owns(path) => {
+            (admin::handle(req, env, &request_id).await, "admin".to_owned())
+        }
         (_, path, Site::Hub) if portal::owns(path) => {
             (portal::handle(req, env).await, "portal".to_owned())
         }
