@@ -371,15 +371,23 @@ ON CONFLICT (tenant_id, module_id) DO UPDATE SET
 -- other suite's module moves under it. Its default security level is Technician although
 -- Dashboard is lower (the screen shows the low-level advice); access groups Technician,
 -- Manager (each maps to one level) and Sales (two levels share the name: maps to nothing).
+-- `admb` is the same for the Chromium test, so the two suites never change one module at once.
 -- Reset on every run. Admin test accounts (password hub-qa-tester-2026, like qa1..qa6):
 --   admin.browser@acme.example  admin, for the Chromium test
 --   viewer@acme.example         not an admin (node tests)
 --   viewer.browser@acme.example not an admin (Chromium test)
 INSERT OR IGNORE INTO modules (id, tenant_id, name, origin, upstream, icon) VALUES
-    ('adm', 't_acme', 'Admin test PSA', NULL, 'var:ONEGATE_DEMO_URL', NULL);
+    ('adm', 't_acme', 'Admin test PSA', NULL, 'var:ONEGATE_DEMO_URL', NULL),
+    ('admb', 't_acme', 'Admin browser test PSA', NULL, 'var:ONEGATE_DEMO_URL', NULL);
 
 INSERT INTO module_settings (tenant_id, module_id, settings_json, updated_at) VALUES
     ('t_acme', 'adm',
+     '{"unified_login":true,"user_exceptions":["sales.one"],"defaults":{"security_level":"3",'
+     || '"timesheet_approver":"manager","department":"Service Desk",'
+     || '"expense_report_approver":"manager","role":"Technician"},'
+     || '"access_groups":["g_tech","g_manager","g_sales"]}',
+     1767225600),
+    ('t_acme', 'admb',
      '{"unified_login":true,"user_exceptions":["sales.one"],"defaults":{"security_level":"3",'
      || '"timesheet_approver":"manager","department":"Service Desk",'
      || '"expense_report_approver":"manager","role":"Technician"},'
@@ -390,7 +398,8 @@ ON CONFLICT (tenant_id, module_id) DO UPDATE SET
 
 INSERT INTO gate_modules
     (tenant_id, module_id, upstream_module, login_path, public_paths_json, scim_token) VALUES
-    ('t_acme', 'adm', 'psa', '/login', '["/assets/", "/healthz"]', 'dev-scim-psa')
+    ('t_acme', 'adm', 'psa', '/login', '["/assets/", "/healthz"]', 'dev-scim-psa'),
+    ('t_acme', 'admb', 'psa', '/login', '["/assets/", "/healthz"]', 'dev-scim-psa')
 ON CONFLICT (tenant_id, module_id) DO UPDATE SET
     upstream_module = excluded.upstream_module, scim_token = excluded.scim_token;
 

@@ -41,7 +41,7 @@ pub fn page(status: u16, name: &str, user: &SignedIn, ctx: Value) -> Result<Resp
     headers.set("Cache-Control", "no-store")?;
     headers.set("Content-Security-Policy", CSP)?;
     headers.set("X-Content-Type-Options", "nosniff")?;
-    headers.set("Referrer-Policy", "no-referrer")?;
+    headers.set("Referrer-Policy", "same-origin")?;
     let body = render(name, user, ctx);
     Ok(Response::from_html(body)?.with_status(status).with_headers(headers))
 }
