@@ -89,8 +89,9 @@ describe('sign-in', () => {
     assert.equal(res.status, 200);
     // minijinja escapes '/' as &#x2f; inside attributes; the browser reads it back as '/'.
     const html = (await res.text()).replaceAll('&#x2f;', '/');
-    assert.match(html, /data-module="psa" href="http:\/\/psa\.localhost:\d+\/"/);
-    assert.match(html, /data-module="rmm" href="http:\/\/rmm\.localhost:\d+\/"/);
+    const login = '/.onegate/login\\?return_to=%2F';
+    assert.match(html, new RegExp(`data-module="psa" href="http://psa\\.localhost:\\d+${login}"`));
+    assert.match(html, new RegExp(`data-module="rmm" href="http://rmm\\.localhost:\\d+${login}"`));
     assert.doesNotMatch(html, /data-module="legacy"/, 'no tile without an entitlement');
     assert.doesNotMatch(html, /<script/i);
     const csp = res.headers.get('content-security-policy');

@@ -43,7 +43,8 @@ pub fn respond(status: u16, body: String) -> Result<Response> {
     headers.set("Cache-Control", "no-store")?;
     headers.set("Content-Security-Policy", CSP)?;
     headers.set("X-Content-Type-Options", "nosniff")?;
-    headers.set("Referrer-Policy", "no-referrer")?;
+    // `no-referrer` would make Chromium send `Origin: null` on the hub's own form posts.
+    headers.set("Referrer-Policy", "same-origin")?;
     Ok(Response::from_html(body)?.with_status(status).with_headers(headers))
 }
 

@@ -1,5 +1,5 @@
 //! The portal home: a tile for every module the signed-in user is entitled to. Each tile links
-//! to the module's gate origin; the gate finds no module session, asks the hub, and the hub
+//! to the gate's `/.onegate/login` on the module's origin; the gate asks the hub, and the hub
 //! answers at once because the hub session exists, so the module opens already signed in.
 
 use minijinja::context;
@@ -21,7 +21,10 @@ pub async fn home(hub: &Hub, req: &Request) -> Result<Response> {
         .await?
         .into_iter()
         .map(|tile| {
-            let href = format!("{}/", hub.module_origin(&tile.id, tile.origin.as_deref()));
+            // The gate's login route starts the hub sign-in at once (silent: the hub session
+            // exists) and returns to the module's home page.
+            let origin = hub.module_origin(&tile.id, tile.origin.as_deref());
+            let href = format!("{origin}/.onegate/login?return_to=%2F");
             let initials: String = tile.id.chars().take(3).collect::<String>().to_uppercase();
             context! {
                 id => tile.id, name => tile.name, description => tile.description, href, initials,
