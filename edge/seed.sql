@@ -418,3 +418,19 @@ VALUES
 ON CONFLICT (id) DO UPDATE SET
     email = excluded.email, name = excluded.name, password_hash = excluded.password_hash,
     totp_secret = excluded.totp_secret, is_admin = excluded.is_admin;
+
+-- Audit rows the admin audit test looks for (inserted once; the log is append-only): a
+-- provisioning action and a sign-in decision in Acme, and a settings change in Globex. The
+-- audit view lists settings and provisioning rows of the admin's own tenant only.
+INSERT INTO gate_audit (at, tenant_id, module_id, request_id, event, outcome, rule, actor, detail)
+SELECT 1767225600, 't_acme', 'adm', 'seed-admin-prov', 'provisioning', 'created',
+       'seeded: account created at first hub sign-in', 'u_tom', '{"level":"5"}'
+WHERE NOT EXISTS (SELECT 1 FROM gate_audit WHERE request_id = 'seed-admin-prov');
+INSERT INTO gate_audit (at, tenant_id, module_id, request_id, event, outcome, rule)
+SELECT 1767225601, 't_acme', 'adm', 'seed-admin-signin', 'sign_in', 'allowed',
+       'seeded: a sign-in decision, not shown in the admin audit view'
+WHERE NOT EXISTS (SELECT 1 FROM gate_audit WHERE request_id = 'seed-admin-signin');
+INSERT INTO gate_audit (at, tenant_id, module_id, request_id, event, outcome, rule, actor, detail)
+SELECT 1767225602, 't_globex', 'ops', 'seed-admin-globex', 'settings', 'saved',
+       'seeded: a Globex settings change', 'u_gil', '{"changed":["unified_login"]}'
+WHERE NOT EXISTS (SELECT 1 FROM gate_audit WHERE request_id = 'seed-admin-globex');

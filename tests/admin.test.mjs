@@ -230,7 +230,9 @@ test('a missing or wrong CSRF token is refused with 403 and writes nothing', asy
   const fields = fieldsOf(before, csrfOf(page.html));
   fields.department = 'Changed by a forged form';
 
-  for (const csrf of [undefined, 'forged', csrfOf(page.html).slice(0, -1) + 'A']) {
+  const real = csrfOf(page.html);
+  const altered = real.slice(0, -1) + (real.endsWith('A') ? 'B' : 'A');
+  for (const csrf of [undefined, '', 'forged', altered]) {
     const body = { ...fields };
     if (csrf === undefined) delete body.csrf;
     else body.csrf = csrf;
@@ -272,4 +274,38 @@ test('the audit log pages newest first with a row-id cursor', async () => {
   assert.equal(older[0], ids[1]);
 
   assert.equal((await get(admin, '/admin/audit?before=abc')).status, 400);
+});
+
+test("the audit log shows the tenant's provisioning and settings rows only, across pages", async () => {
+  // More settings changes than one page holds (25), so the seeded row is on a later page.
+  const page = await get(admin, SETTINGS);
+  const csrf = csrfOf(page.html);
+  const state = formState(page.html);
+  for (let i = 0; i < 26; i += 1) {
+    const res = await post(admin, SETTINGS, { ...fieldsOf(state, csrf), role: `Technician ${i}` });
+    assert.equal(res.status, 303);
+  }
+
+  const rows = [];
+  let pagesSeen = 0;
+  let path = '/admin/audit';
+  for (; path && pagesSeen < 200; pagesSeen += 1) {
+    const { status, html } = await get(admin, path);
+    assert.equal(status, 200);
+    for (const m of html.matchAll(/<tr [^>]*data-id="(\d+)" data-event="(\w+)"[^>]*data-module="(\w+)">(.*?)<\/tr>/gs)) {
+      rows.push({ id: Number(m[1]), event: m[2], module: m[3], text: m[4] });
+    }
+    path = html.match(/<a rel="next" href="([^"]+)">/)?.[1].replaceAll('&amp;', '&') ?? null;
+  }
+  assert.equal(path, null, 'the pages end');
+  assert.ok(pagesSeen >= 2, 'the log spans more than one page');
+  const ids = rows.map((it) => it.id);
+  assert.deepEqual(ids, [...ids].sort((a, b) => b - a), 'newest first across pages, no repeats');
+  assert.equal(new Set(ids).size, ids.length);
+
+  const seeded = rows.find((it) => it.event === 'provisioning' && /seeded: account created/.test(it.text));
+  assert.ok(seeded, 'the provisioning row is listed');
+  assert.match(seeded.text, /u_tom/);
+  assert.ok(rows.every((it) => ['settings', 'provisioning'].includes(it.event)), 'only settings and provisioning');
+  assert.ok(!rows.some((it) => it.module === 'ops' || /Globex/.test(it.text)), "no other tenant's rows");
 });

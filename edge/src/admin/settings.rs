@@ -306,6 +306,10 @@ pub async fn access_group_action(admin: &Admin, id: &str, req: Request) -> Handl
 /// Validates `new` against the module and the tenant, then writes it with its audit row and
 /// sends the admin back to the screen; a refusal shows `new` with core's message and writes
 /// nothing.
+///
+/// FIXME: two admins saving the same module at once: the last write wins (each save starts
+/// from the stored access groups, but the form's other fields overwrite). A version column
+/// checked on write would turn the second save into a 409; not done yet.
 async fn commit(
     admin: &Admin,
     module: &ModuleRow,
