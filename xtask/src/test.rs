@@ -1,10 +1,11 @@
 //! `cargo xtask test`: every check the project has, in order, with one summary line at the end.
 //!
 //! Stages: rustfmt, clippy, the native tests, the core's tests compiled to wasm32 and run under
-//! Node, the Worker builds, and the end-to-end suite (`node --test tests/`) against freshly
-//! started `wrangler dev` servers with an empty local D1 (migrated and seeded first). A stage that
-//! fails without reporting a failed test (a compile error, say) counts as one failure. The last
-//! line is always `tests: N passed, M failed`; the exit code is non-zero if M is not zero.
+//! Node, the launcher's browser tests (wasm-bindgen-test in headless Chromium), the Worker
+//! builds, and the end-to-end suite (`node --test tests/`) against freshly started `wrangler dev`
+//! servers with an empty local D1 (migrated and seeded first). A stage that fails without
+//! reporting a failed test (a compile error, say) counts as one failure. The last line is always
+//! `tests: N passed, M failed`; the exit code is non-zero if M is not zero.
 
 use std::path::Path;
 use std::process::Command;
@@ -79,6 +80,7 @@ pub fn run(root: &Path, profile: Profile) -> Result<()> {
         .env("CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER", "wasm-bindgen-test-runner");
         cargo_tests(&mut cmd)
     });
+    stage(&mut tally, "web tests in Chromium", || web_browser_tests(root));
     let built = stage(&mut tally, "worker builds", || {
         Ok((build::run(root, profile).is_ok(), Counts::default()))
     });
@@ -122,6 +124,16 @@ fn stage(
     });
     tally.record(name, ok, counts, started.elapsed());
     ok && counts.failed == 0
+}
+
+/// The launcher's wasm-bindgen tests in headless Chromium (`web/tests/web.rs`; the runner reads
+/// `web/webdriver.json` and finds chromedriver on `PATH` or in `CHROMEDRIVER`).
+fn web_browser_tests(root: &Path) -> Result<(bool, Counts)> {
+    let mut cmd = proc::cargo(root);
+    cmd.args(["test", "-p", "onegate-web", "--target", "wasm32-unknown-unknown"])
+        .args(["--features", "launcher", "--test", "web"])
+        .env("CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER", "wasm-bindgen-test-runner");
+    cargo_tests(&mut cmd)
 }
 
 /// Runs a `cargo test` command and sums its `test result:` lines.
