@@ -1,5 +1,6 @@
 //! `cargo xtask bench`: the crates' own benchmarks (`cargo bench` for each crate with a
-//! `benches/` folder), then the gate against a reference Worker written with `jose`.
+//! `benches/` folder), the launcher's budgets (`node web/bench.mjs`), then the gate against a
+//! reference Worker written with `jose`.
 //!
 //! The gate bench builds the onegate Worker with the release profile (what ships), applies the
 //! migrations and seed to a fresh local D1 under `target/bench/state/`, starts `wrangler dev`
@@ -32,8 +33,18 @@ const REFERENCE: Site = Site {
 pub fn run(root: &Path, only_gate: bool) -> Result<()> {
     if !only_gate {
         crate_benches(root)?;
+        launcher(root)?;
     }
     gate(root)
+}
+
+/// The launcher's size and time budgets: `node web/bench.mjs` against the built `web/pkg/`
+/// (built first when missing); fails when a figure is over its budget.
+fn launcher(root: &Path) -> Result<()> {
+    if !root.join("web").join("pkg").join("launcher.js").is_file() {
+        build::web(root, Profile::Release)?;
+    }
+    proc::run(proc::command("node", root).arg("web/bench.mjs"))
 }
 
 /// `cargo bench` for every crate that has a `benches/` folder.

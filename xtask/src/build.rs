@@ -54,7 +54,7 @@ pub fn worker(root: &Path, dir: &str, profile: Profile) -> Result<()> {
 
 /// The launcher widget and npm package: `node web/build.mjs` (writes `web/pkg/`), with the same
 /// pinned wasm-bindgen, wasm-opt and esbuild as the Workers. Skipped until the script exists.
-fn web(root: &Path, _profile: Profile) -> Result<()> {
+pub fn web(root: &Path, _profile: Profile) -> Result<()> {
     if !root.join("web").join("build.mjs").is_file() {
         println!("xtask: skipping web/ (no web/build.mjs yet)");
         return Ok(());
