@@ -34,7 +34,8 @@ test('HTML pages get the launcher data and script; the data is escaped JSON', as
   assert.equal(data.unified_login, true);
   assert.equal(data.current_module, 'rmm');
   assert.ok(data.current_url.endsWith('/login?x=%3C%2Fscript%3E'), data.current_url);
-  assert.match(html, /<script type="module" src="\/\.onegate\/launcher\.js"><\/script>\s*<\/body>/);
+  assert.match(html,
+    /<script type="module" src="\/\.onegate\/v\/[0-9a-f]{16}\/launcher\.js"><\/script>\s*<\/body>/);
 });
 
 test('a hub session shows the waffle data with the entitled modules', async () => {
