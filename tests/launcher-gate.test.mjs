@@ -62,9 +62,9 @@ async function open(url, { waitForLauncher = true } = {}) {
     if (res.url().includes('/.onegate/v/')) assets.push(res);
     if (res.status() >= 400) problems.push(`${res.status()} ${res.url()}`);
   });
-  await page.goto(url);
+  const response = await page.goto(url);
   if (waitForLauncher) await interactive(page);
-  return { page, problems, assets };
+  return { page, problems, assets, response };
 }
 
 /** Waits until the launcher script marked itself interactive. */
@@ -136,8 +136,11 @@ test('the gate serves the launcher files with long-lived caching under a version
 
 test('hub session on the PSA: the waffle at the top right opens My KaseyaOne', async () => {
   await hubSession('psa', 'tech@acme.example');
-  const { page, problems, assets } = await open(`${moduleUrl('psa')}/`);
+  const { page, problems, assets, response } = await open(`${moduleUrl('psa')}/`);
   assert.equal(new URL(page.url()).origin, moduleUrl('psa'), 'not sent to the hub');
+  const csp = response.headers()['content-security-policy'] ?? '';
+  assert.match(csp, /script-src 'self' 'wasm-unsafe-eval'/, 'the module\'s strict CSP applies');
+  assert.doesNotMatch(csp, /'unsafe-inline'|'unsafe-eval'/);
 
   await assert.doesNotReject(button(page).waitFor());
   assert.equal(await button(page).getAttribute('aria-expanded'), 'false');
