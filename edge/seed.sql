@@ -8,7 +8,9 @@ VALUES ('t_acme', 'acme', 'Acme Managed Services', 1767225600);
 --   psa     unified login + require hub login; user exception sales.one; barred licenses
 --           (helpdesk, dashboard, contractor) are implicit exceptions; LiveMobile refused
 --   rmm     unified login only: module credentials keep working, hub login optional
---   legacy  unified login off (the demo RMM again): hub login refused, LiveMobile allowed
+--   legacy  unified login off (the demo RMM again): hub login refused; the seeded unused module
+--           (the insights' `module_unused`), so no test signs in to it
+--   field   unified login off, no subscription (the demo RMM again): LiveMobile allowed
 --   ops     tenant Globex, whose hub JWKS URL is unreachable: only its cached keys work
 -- Upstream `var:ONEGATE_DEMO_URL` is the demo module Worker (its port is chosen at start).
 INSERT OR IGNORE INTO tenants (id, slug, name, created_at)
@@ -18,6 +20,7 @@ INSERT OR IGNORE INTO modules (id, tenant_id, name, origin, upstream, icon) VALU
     ('psa', 't_acme', 'Demo PSA', NULL, 'var:ONEGATE_DEMO_URL', NULL),
     ('rmm', 't_acme', 'Demo RMM', NULL, 'var:ONEGATE_DEMO_URL', NULL),
     ('legacy', 't_acme', 'Legacy RMM (unified login off)', NULL, 'var:ONEGATE_DEMO_URL', NULL),
+    ('field', 't_acme', 'Field RMM (unified login off)', NULL, 'var:ONEGATE_DEMO_URL', NULL),
     ('ops', 't_globex', 'Globex PSA', NULL, 'var:ONEGATE_DEMO_URL', NULL);
 
 INSERT INTO module_settings (tenant_id, module_id, settings_json, updated_at) VALUES
@@ -26,6 +29,7 @@ INSERT INTO module_settings (tenant_id, module_id, settings_json, updated_at) VA
      1767225600),
     ('t_acme', 'rmm', '{"unified_login":true}', 1767225600),
     ('t_acme', 'legacy', '{}', 1767225600),
+    ('t_acme', 'field', '{}', 1767225600),
     ('t_globex', 'ops', '{"unified_login":true}', 1767225600)
 ON CONFLICT (tenant_id, module_id) DO UPDATE SET settings_json = excluded.settings_json;
 
@@ -34,6 +38,7 @@ INSERT INTO gate_modules
     ('t_acme', 'psa', 'psa', '/login', '["/assets/", "/healthz"]', 'dev-scim-psa'),
     ('t_acme', 'rmm', 'rmm', '/login', '["/assets/", "/healthz"]', 'dev-scim-rmm'),
     ('t_acme', 'legacy', 'rmm', '/login', '["/assets/", "/healthz"]', 'dev-scim-rmm'),
+    ('t_acme', 'field', 'rmm', '/login', '["/assets/", "/healthz"]', 'dev-scim-rmm'),
     ('t_globex', 'ops', 'psa', '/login', '["/assets/", "/healthz"]', 'dev-scim-psa')
 ON CONFLICT (tenant_id, module_id) DO UPDATE SET
     upstream_module = excluded.upstream_module, login_path = excluded.login_path,
@@ -159,7 +164,8 @@ ON CONFLICT (id) DO UPDATE SET
 -- relative to the seed run (unixepoch() - days), so the insights stay current. Portal test
 -- users (password `hub-qa-tester-2026`, TOTP secrets in tests/portal-helpers.mjs):
 --   portal@acme.example (u_pat), portal2@acme.example (u_pam), portal3@acme.example (u_pax),
---   portal@globex.example (u_gpo); one per test file, as a TOTP code is accepted once a step.
+--   portal@globex.example (u_gpo), portal4@acme.example (u_pia, admin: insights links);
+--   one per test file, as a TOTP code is accepted once a step.
 -- Rows are INSERT OR IGNORE: a running system's changes to them are kept.
 
 INSERT INTO hub_users
@@ -176,7 +182,10 @@ VALUES
      'AIYZG25DRCZW3CO6GTBJIHDXH7CJMRHV', 0, 1767225600),
     ('u_gpo', 't_globex', 'portal@globex.example', 1, 'Gwen Globex',
      '$argon2id$v=19$m=19456,t=2,p=1$BAQEBAQEBAQEBAQEBAQEBA$r/VQ8QH+shd30m0DzzvbzuiQmLGfWOZiwWSw5rA09MU',
-     'EWLWHVQARTE5JULONEW22VAJHFEOOESQ', 1, 1767225600)
+     'EWLWHVQARTE5JULONEW22VAJHFEOOESQ', 1, 1767225600),
+    ('u_pia', 't_acme', 'portal4@acme.example', 1, 'Pia Portal-Admin',
+     '$argon2id$v=19$m=19456,t=2,p=1$BAQEBAQEBAQEBAQEBAQEBA$r/VQ8QH+shd30m0DzzvbzuiQmLGfWOZiwWSw5rA09MU',
+     'CD2GIPHHHPZAAEZE6IFTU3NCWGAF5544', 1, 1767225600)
 ON CONFLICT (id) DO UPDATE SET
     email = excluded.email, name = excluded.name, password_hash = excluded.password_hash,
     totp_secret = excluded.totp_secret, is_admin = excluded.is_admin;

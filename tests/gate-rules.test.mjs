@@ -1,6 +1,7 @@
 // The login rules of PRODUCT.md, enforced by the gate over HTTP against the seeded demo tenant:
 // psa = unified login + require hub login (exception sales.one), rmm = unified login only,
-// legacy = unified login off. Module accounts and licenses come from the demo's SCIM endpoint.
+// legacy and field = unified login off. Module accounts and licenses come from the demo's SCIM
+// endpoint.
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -111,7 +112,8 @@ test('unified login on: the LiveMobile app is refused with the reason', async ()
 });
 
 test('unified login off: the LiveMobile app signs in with module credentials', async () => {
-  const res = await fetchAs('legacy.localhost', '/login', {
+  // `field`, not `legacy`: a sign-in would end legacy's seeded `module_unused` insight.
+  const res = await fetchAs('field.localhost', '/login', {
     method: 'POST',
     headers: LIVE_MOBILE,
     body: form('mobile', 'demo-mobile'),

@@ -22,6 +22,7 @@ export const PORTAL_ACCOUNTS = {
   pam: { email: 'portal2@acme.example', totp: 'VUG47CA64LBD4ZDIFOMAXNKVG2OP4UXN', tenant: 't_acme' },
   pax: { email: 'portal3@acme.example', totp: 'AIYZG25DRCZW3CO6GTBJIHDXH7CJMRHV', tenant: 't_acme' },
   gpo: { email: 'portal@globex.example', totp: 'EWLWHVQARTE5JULONEW22VAJHFEOOESQ', tenant: 't_globex' },
+  pia: { email: 'portal4@acme.example', totp: 'CD2GIPHHHPZAAEZE6IFTU3NCWGAF5544', tenant: 't_acme' },
 };
 const PASSWORD = 'hub-qa-tester-2026';
 

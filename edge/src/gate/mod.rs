@@ -40,7 +40,7 @@ use std::collections::HashMap;
 
 use onegate_core::launcher::{self, Entitlement, LauncherInput, SignedInVia};
 use onegate_core::login::{self, LoginAttempt, LoginDecision, Outcome};
-use onegate_core::model::{Client, LoginMethod};
+use onegate_core::model::{Client, LicenseType, LoginMethod};
 use onegate_core::redirect::{self, ReturnUrlPolicy};
 use serde::Deserialize;
 use worker::wasm_bindgen::JsValue;
@@ -184,6 +184,40 @@ impl Cx<'_> {
             let _ = statement.run().await;
         }
     }
+    /// Records a successful sign-in to this module for the insights (`module_sign_ins`): the
+    /// module username, its license type, the method and the time, nothing else. The table
+    /// keeps each account's latest sign-in, so a later row replaces an earlier one. A failed
+    /// write only costs an insight, never the sign-in.
+    pub async fn record_sign_in(&self, username: &str, license: LicenseType, method: LoginMethod) {
+        let (Some(license), Some(method)) = (code_of(&license), code_of(&method)) else {
+            return;
+        };
+        let Ok(db) = self.env.d1("DB") else { return };
+        let statement = db
+            .prepare(
+                "INSERT INTO module_sign_ins (tenant_id, module_id, username, license_type, \
+                 method, at) VALUES (?1, ?2, ?3, ?4, ?5, ?6) \
+                 ON CONFLICT (tenant_id, module_id, username) DO UPDATE SET \
+                 license_type = excluded.license_type, method = excluded.method, \
+                 at = excluded.at WHERE excluded.at >= module_sign_ins.at",
+            )
+            .bind(&[
+                JsValue::from_str(&self.gm.tenant_id),
+                JsValue::from_str(&self.gm.module.id),
+                JsValue::from_str(username),
+                JsValue::from_str(&license),
+                JsValue::from_str(&method),
+                JsValue::from_f64(self.now as f64),
+            ]);
+        if let Ok(statement) = statement {
+            let _ = statement.run().await;
+        }
+    }
+}
+
+/// The snake_case code core serialises a unit enum value as (`full`, `hub_login`).
+fn code_of<T: serde::Serialize>(value: &T) -> Option<String> {
+    serde_json::to_value(value).ok()?.as_str().map(str::to_owned)
 }
 
 /// Handles one request to the gate of module `module_id`.

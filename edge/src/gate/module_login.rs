@@ -3,7 +3,8 @@
 //! redirect to the hub login (the password is never forwarded), `Refuse` the refusal page, and
 //! `Allow` forwards the form unchanged to the module. A login the module accepts (a redirect
 //! that sets a cookie) gets a gate session marked "module credentials", so the launcher shows
-//! the hub icon and required hub login does not bounce the exception back to the hub.
+//! the hub icon and required hub login does not bounce the exception back to the hub; it is
+//! also recorded as a module-credentials sign-in for the insights.
 
 use onegate_core::login::Outcome;
 use onegate_core::model::LoginMethod;
@@ -52,6 +53,14 @@ pub async fn intercept(mut req: Request, cx: &Cx<'_>) -> Result<Answer> {
             let accepted = (300..400).contains(&answer.response.status_code())
                 && answer.response.headers().has("Set-Cookie").unwrap_or(false);
             if accepted {
+                // FIXME: an account whose license the module's SCIM endpoint did not tell (or
+                // could not be asked) is not recorded: the insights need the license type.
+                if let Some((name, license)) = account
+                    .as_ref()
+                    .and_then(|it| Some((it.username.as_str(), it.license_type?)))
+                {
+                    cx.record_sign_in(name, license, LoginMethod::ModuleCredentials).await;
+                }
                 let marker = GateSession {
                     module: cx.gm.module.id.clone(),
                     tenant: cx.gm.tenant_id.clone(),

@@ -7,7 +7,7 @@
 //! gets the 403 refusal page with the rule.
 
 use onegate_core::login::Outcome;
-use onegate_core::model::LoginMethod;
+use onegate_core::model::{LicenseType, LoginMethod};
 use onegate_core::token::{Expectations, VerifiedClaims};
 use serde::{Deserialize, Serialize};
 use worker::{Fetch, Headers, Method, Request, RequestInit, Response, Result};
@@ -204,6 +204,9 @@ async fn finish(cx: &Cx<'_>, token: &str, nonce: Option<&str>, return_to: &str) 
         Ok(done) => done,
         Err(failure) => return provisioning_failed(cx, failure).await,
     };
+    // An account provisioning just created is a Full user, as its link records.
+    let license = license.unwrap_or(LicenseType::Full);
+    cx.record_sign_in(&done.username, license, LoginMethod::HubLogin).await;
 
     let session = GateSession {
         module: cx.gm.module.id.clone(),
