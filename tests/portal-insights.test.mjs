@@ -3,7 +3,8 @@
 // the same account's next hub login takes it out again. The gate records only the module username, its
 // license type, the method and the time. Accounts: the rmm module account `admin`
 // (admin@acme.example), which no other suite signs in to on rmm; portal4@acme.example (u_pia,
-// a tenant admin) reads the insights.
+// a tenant admin) reads the insights. Every insight's link opens a real page for the admin,
+// with the section its anchor names.
 
 import { before, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -29,6 +30,13 @@ async function moduleCredentialUsers() {
   assert.ok(Number.isInteger(count), insight.reason);
   return count;
 }
+
+/** The text of an HTML attribute value (the templates escape `/` and `&`). */
+const unescapeHtml = (text) => text
+  .replace(/&#x([0-9a-f]+);/gi, (_, hex) => String.fromCodePoint(parseInt(hex, 16)))
+  .replace(/&#(\d+);/g, (_, dec) => String.fromCodePoint(Number(dec)))
+  .replaceAll('&quot;', '"').replaceAll('&lt;', '<').replaceAll('&gt;', '>')
+  .replaceAll('&amp;', '&');
 
 async function rmmRow() {
   if (!canReadD1()) return undefined;
@@ -78,4 +86,18 @@ test('a refused or failed module login records nothing', async () => {
   });
   assert.equal(res.status, 401);
   assert.equal(await moduleCredentialUsers(), before);
+});
+
+test('every link on the insights page opens a real page for the admin', async () => {
+  const html = await (await pia.request('/insights')).text();
+  const links = [...html.matchAll(/<section class="insight[^>]*>[\s\S]*?<a href="([^"]+)"/g)]
+    .map((m) => unescapeHtml(m[1]));
+  assert.ok(links.length >= 5, `one link per insight: ${links}`);
+  for (const link of links) {
+    const [path, anchor] = link.split('#');
+    const res = await pia.request(path);
+    assert.equal(res.status, 200, link);
+    const page = await res.text();
+    if (anchor) assert.match(page, new RegExp(`id="${anchor}"`), `${link}: the anchor exists`);
+  }
 });

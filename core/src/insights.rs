@@ -8,12 +8,12 @@
 //! - `module_unused` (warning): an active subscription older than 30 days, and nobody signed in
 //!   to the module in the last 30 days. Link: `/billing?module=<id>`.
 //! - `module_credentials_in_use` (info): unified login is on, and Full-license users who are
-//!   not listed exceptions last signed in with module credentials within 30 days. Link:
-//!   `/admin/settings?module=<id>&tab=login`.
+//!   not listed exceptions last signed in with module credentials within 30 days. Link: the
+//!   login section of the module's settings, `/admin/modules/<id>/settings#login`.
 //! - `default_level_not_lowest` (warning): [`default_level_advice`] advises a lower default
-//!   security level. Link: `/admin/settings?module=<id>&tab=provisioning`.
+//!   security level. Link: `/admin/modules/<id>/settings#provisioning`.
 //! - `seats_unassigned` (info): active subscriptions pay for more seats than are assigned.
-//!   Link: `/admin/users?module=<id>`.
+//!   Link: the module's subscription, `/billing?module=<id>#subscriptions`.
 //! - `tickets_waiting_on_customer` (warning; critical when one of them is critical): tickets
 //!   wait on the customer. Link: `/support?status=waiting_on_customer`.
 //!
@@ -205,7 +205,7 @@ fn module_credentials_in_use(module: &ModuleFacts, recent: i64) -> Option<Insigh
             module.name
         ),
         action_label: "Review login settings".to_owned(),
-        action_href: format!("/admin/settings?module={}&tab=login", escape(&module.id)),
+        action_href: settings_href(&module.id, "login"),
     })
 }
 
@@ -218,7 +218,7 @@ fn default_level_not_lowest(module: &ModuleFacts) -> Option<Insight> {
         title: format!("New {} accounts get more access than they need", module.name),
         reason: format!("{}: {advice}", module.name),
         action_label: "Choose a lower default".to_owned(),
-        action_href: format!("/admin/settings?module={}&tab=provisioning", escape(&module.id)),
+        action_href: settings_href(&module.id, "provisioning"),
     })
 }
 
@@ -243,8 +243,8 @@ fn seats_unassigned(module: &ModuleFacts, active: &[&Subscription]) -> Option<In
             plural(u64::from(module.assigned_seats), "is", "are"),
             plural(free, "seat", "seats")
         ),
-        action_label: "Assign seats".to_owned(),
-        action_href: format!("/admin/users?module={}", escape(&module.id)),
+        action_label: "Review the seats".to_owned(),
+        action_href: format!("/billing?module={}#subscriptions", escape(&module.id)),
     })
 }
 
@@ -283,6 +283,14 @@ fn plural<'a>(n: u64, one: &'a str, many: &'a str) -> &'a str {
     if n == 1 { one } else { many }
 }
 
+/// `value` escaped for a query value.
 fn escape(value: &str) -> String {
     url::form_urlencoded::byte_serialize(value.as_bytes()).collect()
+}
+
+/// The section `anchor` (`login`, `provisioning`) of the admin's settings page of `module`.
+fn settings_href(module: &str, anchor: &str) -> String {
+    // A path segment: a space is `%20` there, not `+`.
+    let segment = escape(module).replace('+', "%20");
+    format!("/admin/modules/{segment}/settings#{anchor}")
 }

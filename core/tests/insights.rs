@@ -307,11 +307,11 @@ fn every_rule_fires_in_severity_then_id_order() {
         links,
         [
             ("Reply to tickets", "/support?status=waiting_on_customer"),
-            ("Choose a lower default", "/admin/settings?module=psa&tab=provisioning"),
-            ("Choose a lower default", "/admin/settings?module=rmm&tab=provisioning"),
+            ("Choose a lower default", "/admin/modules/psa/settings#provisioning"),
+            ("Choose a lower default", "/admin/modules/rmm/settings#provisioning"),
             ("Review the subscription", "/billing?module=rmm"),
-            ("Review login settings", "/admin/settings?module=psa&tab=login"),
-            ("Assign seats", "/admin/users?module=psa"),
+            ("Review login settings", "/admin/modules/psa/settings#login"),
+            ("Review the seats", "/billing?module=psa#subscriptions"),
         ]
     );
     let json = serde_json::to_value(&got[0]).expect("serialises");
@@ -329,5 +329,17 @@ fn module_ids_are_escaped_in_links() {
         tickets: vec![],
     };
     let got = insights::insights(&facts, NOW);
-    assert_eq!(got[0].action_href, "/admin/users?module=a%26b+c");
+    assert_eq!(got[0].action_href, "/billing?module=a%26b+c#subscriptions");
+
+    let mut odd = psa();
+    odd.id = "a&b c".into();
+    odd.settings.unified_login = true;
+    odd.sign_ins = vec![sign_in("bob", LicenseType::Full, LoginMethod::ModuleCredentials, 1)];
+    let facts = TenantFacts { modules: vec![odd], ..TenantFacts::default() };
+    let got = insights::insights(&facts, NOW);
+    let login = got.iter().find(|it| it.id.starts_with("module_credentials_in_use:"));
+    assert_eq!(
+        login.map(|it| it.action_href.as_str()),
+        Some("/admin/modules/a%26b%20c/settings#login")
+    );
 }
