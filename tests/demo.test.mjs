@@ -148,7 +148,14 @@ test('SCIM create takes the module defaults; a duplicate userName is 409 uniquen
   assert.ok(created.meta.location.endsWith(`/psa/scim/v2/Users/${created.id}`));
   // The PSA's settings row: Dashboard (id 5), Service Desk, Technician, manager, manager.
   assert.equal(created[EXT].securityLevel, '5');
-  assert.equal(created[EXT].securityLevelName, 'Dashboard');
+  // securityLevelName is `returned: "request"`: only when asked for with attributes=.
+  assert.equal(created[EXT].securityLevelName, undefined);
+  const named = await scimJson(
+    await scim(`/Users/${created.id}?attributes=${EXT}:securityLevelName`),
+    200,
+  );
+  assert.deepEqual(named[EXT], { securityLevelName: 'Dashboard' });
+  assert.equal(named.userName, undefined);
   assert.equal(created[EXT].department, 'Service Desk');
   assert.equal(created[EXT].timesheetApprover, 'manager');
 
@@ -220,7 +227,7 @@ test('SCIM PATCH replaces the security level and active; bad input is 400, never
     }),
     200,
   );
-  assert.equal(patched[EXT].securityLevelName, 'Technician');
+  assert.equal(patched[EXT].securityLevel, '3');
   assert.equal(patched.active, false);
 
   const again = await scimJson(await scim(`/Users/${created.id}`), 200);

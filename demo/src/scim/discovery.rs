@@ -4,6 +4,7 @@ use serde_json::{Value, json};
 
 use super::filter::CORE_USER_URN;
 use super::resource::{EXT_URN, SECURITY_LEVEL_URN};
+use crate::model::{LICENSE_TYPES, SecurityLevel};
 
 /// The most resources one list response returns.
 pub const MAX_RESULTS: usize = 200;
@@ -42,7 +43,9 @@ pub fn resource_types(location: &str) -> Vec<Value> {
             "endpoint": "/Users",
             "description": "A module user account",
             "schema": CORE_USER_URN,
-            "schemaExtensions": [{ "schema": EXT_URN, "required": false }],
+            // Every account holds the extension's values (the module's defaults when a
+            // creation omits them), so it is required.
+            "schemaExtensions": [{ "schema": EXT_URN, "required": true }],
             "meta": { "resourceType": "ResourceType", "location": format!("{location}/ResourceTypes/User") }
         }),
         json!({
@@ -85,7 +88,13 @@ const fn attr(name: &'static str, kind: &'static str, description: &'static str)
 }
 
 fn attr_json(a: &Attr) -> Value {
-    json!({
+    attr_json_with(a, &[])
+}
+
+/// An attribute definition; a non-empty `canonical` list becomes its `canonicalValues` (RFC
+/// 7643 §7), the only values the endpoint accepts for it.
+fn attr_json_with(a: &Attr, canonical: &[String]) -> Value {
+    let mut v = json!({
         "name": a.name,
         "type": a.kind,
         "multiValued": false,
@@ -95,7 +104,11 @@ fn attr_json(a: &Attr) -> Value {
         "mutability": a.mutability,
         "returned": a.returned,
         "uniqueness": a.uniqueness,
-    })
+    });
+    if let (false, Some(obj)) = (canonical.is_empty(), v.as_object_mut()) {
+        obj.insert("canonicalValues".into(), json!(canonical));
+    }
+    v
 }
 
 fn schema(
@@ -115,8 +128,9 @@ fn schema(
     })
 }
 
-/// Every schema this endpoint serves.
-pub fn schemas(location: &str) -> Vec<Value> {
+/// Every schema this endpoint serves; `levels` are the module's security levels, whose active
+/// ids are the `canonicalValues` of `securityLevel`.
+pub fn schemas(location: &str, levels: &[SecurityLevel]) -> Vec<Value> {
     let user_name = Attr {
         required: true,
         uniqueness: "server",
@@ -127,45 +141,63 @@ pub fn schemas(location: &str) -> Vec<Value> {
         returned: "never",
         ..attr("password", "string", "Sets the module credentials password")
     };
-    let mut emails = attr_json(&attr("emails", "complex", "The work email address"));
+    // One work address per user: `type` is always "work", and with a single value there is no
+    // `primary` to choose (sent ones are ignored, none is returned).
+    let mut emails = attr_json(&attr("emails", "complex", "The work email address (one)"));
     if let Some(obj) = emails.as_object_mut() {
         obj.insert("multiValued".into(), Value::Bool(true));
         obj.insert(
             "subAttributes".into(),
             json!([
                 attr_json(&attr("value", "string", "Email address")),
-                attr_json(&attr("type", "string", "Always work")),
-                attr_json(&attr("primary", "boolean", "Always true")),
+                attr_json_with(&attr("type", "string", "Always work"), &["work".to_owned()]),
             ]),
         );
     }
+    // `required`: the module always holds a value (a creation that omits one gets the
+    // module's default from its settings), so it cannot be removed.
+    let kept = |a: Attr| attr_json(&Attr { required: true, ..a });
     let user = vec![
         attr_json(&user_name),
-        attr_json(&attr("active", "boolean", "Whether the account may sign in")),
+        kept(attr("active", "boolean", "Whether the account may sign in (default true)")),
         emails,
         attr_json(&password),
     ];
 
     let level = Attr {
-        required: false,
-        ..attr("securityLevel", "string", "Id of the user's security level (see SecurityLevels)")
+        required: true,
+        ..attr(
+            "securityLevel",
+            "string",
+            "Id of the user's security level: one of the active ids of /SecurityLevels",
+        )
     };
     let level_name = Attr {
         mutability: "readOnly",
-        ..attr("securityLevelName", "string", "Name of the user's security level")
+        returned: "request",
+        ..attr("securityLevelName", "string", "Name of the user's level; ask with attributes=")
     };
+    let level_ids: Vec<String> =
+        levels.iter().filter(|l| l.active != 0).map(|l| l.id.to_string()).collect();
+    let licenses: Vec<String> = LICENSE_TYPES.iter().map(|t| (*t).to_owned()).collect();
     let extension = vec![
-        attr_json(&level),
+        attr_json_with(&level, &level_ids),
         attr_json(&level_name),
-        attr_json(&attr(
-            "licenseType",
-            "string",
-            "Full, Dashboard User, Co-Managed Help Desk User or Contractor",
-        )),
-        attr_json(&attr("department", "string", "Department")),
-        attr_json(&attr("role", "string", "Role")),
-        attr_json(&attr("timesheetApprover", "string", "Who approves timesheets")),
-        attr_json(&attr("expenseReportApprover", "string", "Who approves expense reports")),
+        attr_json_with(
+            &Attr {
+                required: true,
+                ..attr(
+                    "licenseType",
+                    "string",
+                    "Full, Dashboard User, Co-Managed Help Desk User or Contractor",
+                )
+            },
+            &licenses,
+        ),
+        kept(attr("department", "string", "Department")),
+        kept(attr("role", "string", "Role")),
+        kept(attr("timesheetApprover", "string", "Who approves timesheets")),
+        kept(attr("expenseReportApprover", "string", "Who approves expense reports")),
     ];
 
     let read_only = |a: Attr| attr_json(&Attr { mutability: "readOnly", ..a });

@@ -18,7 +18,7 @@ use crate::module::Module;
 use crate::password;
 use crate::store::{Store, Write};
 use discovery::MAX_RESULTS;
-use resource::ScimError;
+use resource::{Projection, ScimError};
 
 /// The media type of every SCIM answer.
 pub const CONTENT_TYPE: &str = "application/scim+json";
@@ -118,6 +118,13 @@ pub async fn handle(
         _ => String::new(),
     };
 
+    let query: Vec<(String, String)> = url.query_pairs().into_owned().collect();
+    let param = |name: &str| {
+        query.iter().find(|(k, _)| k.eq_ignore_ascii_case(name)).map(|(_, v)| v.to_owned())
+    };
+    let mut projection =
+        Projection::parse(param("attributes").as_deref(), param("excludedAttributes").as_deref());
+
     let store = Store::open(env, module)?;
     let outcome = match (method, segments.as_slice()) {
         (Method::Get, ["ServiceProviderConfig"]) => {
@@ -129,11 +136,32 @@ pub async fn handle(
         }
         (Method::Get, ["ResourceTypes", id]) => one(discovery::resource_types(&location), id),
         (Method::Get, ["Schemas"]) => {
-            let all = discovery::schemas(&location);
+            let all = discovery::schemas(&location, &store.security_levels().await?);
             Ok((200, discovery::list_response(all.len(), 1, all)))
         }
-        (Method::Get, ["Schemas", id]) => one(discovery::schemas(&location), id),
-        (Method::Get, ["Users"]) => list_users(&store, &url, &location).await?,
+        (Method::Get, ["Schemas", id]) => {
+            one(discovery::schemas(&location, &store.security_levels().await?), id)
+        }
+        (Method::Get, ["Users"]) => {
+            let list = ListQuery {
+                filter: param("filter"),
+                start_index: param("startIndex"),
+                count: param("count"),
+            };
+            list_users(&store, &list, &location).await?
+        }
+        (Method::Post, ["Users", ".search"]) => match search_body(&body) {
+            Ok((list, p)) => {
+                projection = p;
+                list_users(&store, &list, &location).await?
+            }
+            Err(e) => Err(e),
+        },
+        (Method::Post, [".search"]) => Err(ScimError::status(
+            501,
+            "searching several resource types at once is not supported: \
+             use POST /Users/.search or GET /Users",
+        )),
         (Method::Post, ["Users"]) => create_user(&store, &body, &location).await?,
         (Method::Get, ["Users", id]) => get_user(&store, id, &location).await?,
         (Method::Put, ["Users", id]) => {
@@ -159,6 +187,18 @@ pub async fn handle(
         (_, ["ServiceProviderConfig" | "ResourceTypes" | "Schemas" | "SecurityLevels", ..])
         | (_, ["Users", ..]) => Err(ScimError::status(405, "method not allowed on this endpoint")),
         _ => Err(ScimError::status(404, format!("no SCIM endpoint at /scim/v2{rest}"))),
+    };
+
+    // attributes / excludedAttributes shape every User answer (RFC 7644 §3.4.2.5, §3.9).
+    let outcome = match (segments.first(), outcome) {
+        (Some(&"Users"), Ok((status @ (200 | 201), mut body))) => {
+            match body.get_mut("Resources").and_then(Value::as_array_mut) {
+                Some(all) => all.iter_mut().for_each(|u| projection.apply(u)),
+                None => projection.apply(&mut body),
+            }
+            Ok((status, body))
+        }
+        (_, other) => other,
     };
 
     match outcome {
@@ -192,16 +232,53 @@ fn user_id(id: &str) -> std::result::Result<i64, ScimError> {
     id.parse().map_err(|_| ScimError::status(404, format!("no user with id {id}")))
 }
 
-async fn list_users(store: &Store, url: &worker::Url, location: &str) -> Result<Outcome> {
-    let query: Vec<(String, String)> = url.query_pairs().into_owned().collect();
-    let param = |name: &str| {
-        query.iter().find(|(k, _)| k.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_str())
+/// The parameters of a Users query, from the URL (GET) or a `/.search` body (POST).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+struct ListQuery {
+    filter: Option<String>,
+    start_index: Option<String>,
+    count: Option<String>,
+}
+
+/// Reads a `SearchRequest` body (RFC 7644 §3.4.3): `filter`, `startIndex`, `count`,
+/// `attributes`, `excludedAttributes` (lists of names, or comma-separated strings).
+fn search_body(body: &str) -> std::result::Result<(ListQuery, Projection), ScimError> {
+    let value: Value = serde_json::from_str(body)
+        .map_err(|e| ScimError::bad("invalidSyntax", format!("body is not valid JSON: {e}")))?;
+    let Some(obj) = value.as_object() else {
+        return Err(ScimError::bad("invalidSyntax", "a search body must be a JSON object"));
     };
-    let (start, count) = match paging(param("startIndex"), param("count")) {
+    let field = |name: &str| obj.iter().find(|(k, _)| k.eq_ignore_ascii_case(name)).map(|e| e.1);
+    let text = |name: &str| -> std::result::Result<Option<String>, ScimError> {
+        match field(name) {
+            None | Some(Value::Null) => Ok(None),
+            Some(Value::String(s)) => Ok(Some(s.clone())),
+            Some(Value::Number(n)) => Ok(Some(n.to_string())),
+            Some(Value::Array(items)) => items
+                .iter()
+                .map(|i| i.as_str().map(str::to_owned))
+                .collect::<Option<Vec<_>>>()
+                .map(|names| Some(names.join(",")))
+                .ok_or_else(|| ScimError::invalid_value(format!("{name} must list strings"))),
+            Some(_) => Err(ScimError::invalid_value(format!("{name} has the wrong type"))),
+        }
+    };
+    let list = ListQuery {
+        filter: text("filter")?,
+        start_index: text("startIndex")?,
+        count: text("count")?,
+    };
+    let projection =
+        Projection::parse(text("attributes")?.as_deref(), text("excludedAttributes")?.as_deref());
+    Ok((list, projection))
+}
+
+async fn list_users(store: &Store, list: &ListQuery, location: &str) -> Result<Outcome> {
+    let (start, count) = match paging(list.start_index.as_deref(), list.count.as_deref()) {
         Ok(p) => p,
         Err(e) => return Ok(Err(e)),
     };
-    let filter = match param("filter").map(filter::parse).transpose() {
+    let filter = match list.filter.as_deref().map(filter::parse).transpose() {
         Ok(f) => f,
         Err(e) => return Ok(Err(ScimError::bad("invalidFilter", e.to_string()))),
     };

@@ -68,7 +68,7 @@ impl ScimError {
 /// The SCIM representation of `user`; `location` is the absolute URL of the Users endpoint.
 pub fn user_json(user: &User, location: &str) -> Value {
     let emails = match &user.email {
-        Some(e) => json!([{ "value": e, "type": "work", "primary": true }]),
+        Some(e) => json!([{ "value": e, "type": "work" }]),
         None => json!([]),
     };
     let mut body = json!({
@@ -98,6 +98,104 @@ pub fn user_json(user: &User, location: &str) -> Value {
         obj.insert("externalId".into(), Value::String(ext.clone()));
     }
     body
+}
+
+/// Attributes named in an `attributes` or `excludedAttributes` parameter (RFC 7644 §3.4.2.5):
+/// `userName`, `emails.value`, `urn:...:core:2.0:User:active`, `<EXT_URN>` (the whole
+/// extension) or `<EXT_URN>:department`; names compare ignoring case.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Projection {
+    /// `attributes`: when not empty, only these (and `id`, `schemas`, `meta`) are returned.
+    pub attributes: Vec<String>,
+    /// `excludedAttributes`: removed from the default set.
+    pub excluded: Vec<String>,
+}
+
+/// Extension attributes with `returned: "request"`: only sent when named in `attributes`.
+const RETURNED_ON_REQUEST: [&str; 1] = ["securitylevelname"];
+
+impl Projection {
+    /// Reads the two comma-separated parameters.
+    pub fn parse(attributes: Option<&str>, excluded: Option<&str>) -> Self {
+        let list = |v: Option<&str>| -> Vec<String> {
+            v.unwrap_or_default()
+                .split(',')
+                .map(|a| a.trim().to_ascii_lowercase())
+                .filter(|a| !a.is_empty())
+                .collect()
+        };
+        Projection { attributes: list(attributes), excluded: list(excluded) }
+    }
+
+    /// `(top-level key, sub-attribute)` of a named path, all lower case; the extension's
+    /// attributes are keyed under the lower-cased extension URN.
+    fn split(path: &str) -> (String, Option<String>) {
+        let ext = EXT_URN.to_ascii_lowercase();
+        if path == ext {
+            return (ext, None);
+        }
+        if let Some(rest) = path.strip_prefix(&format!("{ext}:")) {
+            let attr = rest.split('.').next().unwrap_or(rest);
+            return (ext, Some(attr.to_owned()));
+        }
+        let core = format!("{}:", CORE_USER_URN.to_ascii_lowercase());
+        let path = path.strip_prefix(&core).unwrap_or(path);
+        match path.split_once('.') {
+            Some((top, sub)) => (top.to_owned(), Some(sub.to_owned())),
+            None => (path.to_owned(), None),
+        }
+    }
+
+    fn named(list: &[String]) -> Vec<(String, Option<String>)> {
+        list.iter().map(|p| Self::split(p)).collect()
+    }
+
+    /// Applies the parameters to a User resource in place.
+    pub fn apply(&self, resource: &mut Value) {
+        let Some(obj) = resource.as_object_mut() else { return };
+        let ext_key = EXT_URN.to_ascii_lowercase();
+        let included = Self::named(&self.attributes);
+        let excluded = Self::named(&self.excluded);
+        let always = ["id", "schemas", "meta"];
+
+        obj.retain(|key, value| {
+            let key = key.to_ascii_lowercase();
+            if always.contains(&key.as_str()) {
+                return true;
+            }
+            if key == ext_key {
+                let Some(ext) = value.as_object_mut() else { return false };
+                ext.retain(|k, _| {
+                    let k = k.to_ascii_lowercase();
+                    let named = |list: &[(String, Option<String>)]| {
+                        list.iter().any(|(t, a)| *t == ext_key && a.as_deref() == Some(&k))
+                    };
+                    let whole = |list: &[(String, Option<String>)]| {
+                        list.iter().any(|(t, a)| *t == ext_key && a.is_none())
+                    };
+                    if RETURNED_ON_REQUEST.contains(&k.as_str()) {
+                        return named(&included);
+                    }
+                    if named(&excluded) || whole(&excluded) {
+                        return false;
+                    }
+                    included.is_empty() || whole(&included) || named(&included)
+                });
+                return !ext.is_empty();
+            }
+            if excluded.iter().any(|(t, sub)| *t == key && sub.is_none()) {
+                return false;
+            }
+            for (_, sub) in excluded.iter().filter(|(t, _)| *t == key) {
+                if let (Some(sub), Some(items)) = (sub, value.as_array_mut()) {
+                    for item in items.iter_mut().filter_map(Value::as_object_mut) {
+                        item.retain(|k, _| !k.eq_ignore_ascii_case(sub));
+                    }
+                }
+            }
+            included.is_empty() || included.iter().any(|(t, _)| *t == key)
+        });
+    }
 }
 
 /// The SCIM representation of a security level.
@@ -168,16 +266,32 @@ fn email(value: &Value) -> Result<Option<String>, ScimError> {
         Value::Array(items) => {
             let primary = items.iter().find(|e| e.get("primary") == Some(&Value::Bool(true)));
             let work = items.iter().find(|e| e.get("type").and_then(Value::as_str) == Some("work"));
-            let pick = primary.or(work).or(items.first()).unwrap_or(&Value::Null);
+            let pick = work.or(primary).or(items.first()).unwrap_or(&Value::Null);
+            email_type(pick)?;
             pick.get("value").cloned().unwrap_or(Value::Null)
         }
         _ => return Err(ScimError::invalid_value("emails must be a list of {value, type}")),
     };
+    if value.is_object() {
+        email_type(value)?;
+    }
     let address = string("emails.value", &chosen)?;
     if !address.contains('@') {
         return Err(ScimError::invalid_value(format!("'{address}' is not an email address")));
     }
     Ok(Some(address))
+}
+
+/// The module keeps one work address: a `type` other than "work" would be silently changed,
+/// so it is refused (the schema's `canonicalValues` say so).
+fn email_type(item: &Value) -> Result<(), ScimError> {
+    match item.get("type") {
+        None | Some(Value::Null) => Ok(()),
+        Some(Value::String(t)) if t.eq_ignore_ascii_case("work") => Ok(()),
+        Some(other) => Err(ScimError::invalid_value(format!(
+            "emails type {other} is not supported: this module keeps one \"work\" address"
+        ))),
+    }
 }
 
 fn security_level(value: &Value, levels: &[SecurityLevel]) -> Result<i64, ScimError> {
@@ -431,6 +545,11 @@ mod tests {
             ("active_not_bool", r#"{"userName":"a","active":"maybe"}"#, "invalidValue"),
             ("email_without_at", r#"{"userName":"a","emails":[{"value":"x"}]}"#, "invalidValue"),
             ("unknown_level", r#"{"userName":"a","securityLevel":"99"}"#, "invalidValue"),
+            (
+                "home_email",
+                r#"{"userName":"a","emails":[{"value":"a@b.example","type":"home"}]}"#,
+                "invalidValue",
+            ),
             ("inactive_level", r#"{"userName":"a","securityLevel":"8"}"#, "invalidValue"),
             ("bad_license", r#"{"userName":"a","licenseType":"Gold"}"#, "invalidValue"),
             ("unknown_attr", r#"{"userName":"a","shoeSize":43}"#, "invalidPath"),
@@ -510,6 +629,64 @@ mod tests {
         for (name, body, scim_type) in bad {
             let err = patch(body).expect_err(name);
             assert_eq!((err.status, err.scim_type), (400, Some(*scim_type)), "row {name}: {err:?}");
+        }
+    }
+
+    #[test]
+    fn projection_table() {
+        let user = || {
+            json!({"schemas": [CORE_USER_URN, EXT_URN], "id": "7", "userName": "a",
+                "active": true, "emails": [{"value": "a@b.example", "type": "work"}],
+                EXT_URN: {"securityLevel": "3", "securityLevelName": "Technician",
+                    "department": "Ops"},
+                "meta": {"resourceType": "User"}})
+        };
+        let ext = EXT_URN;
+        let level_name = format!("{ext}:securityLevelName");
+        type Row<'a> = (&'a str, Option<&'a str>, Option<&'a str>, Value);
+        let rows: Vec<Row> = vec![
+            (
+                "default_hides_request_only",
+                None,
+                None,
+                json!({"schemas": [CORE_USER_URN, EXT_URN], "id": "7", "userName": "a",
+                    "active": true, "emails": [{"value": "a@b.example", "type": "work"}],
+                    EXT_URN: {"securityLevel": "3", "department": "Ops"},
+                    "meta": {"resourceType": "User"}}),
+            ),
+            (
+                "attributes_keep_always_returned",
+                Some("USERNAME"),
+                None,
+                json!({"schemas": [CORE_USER_URN, EXT_URN], "id": "7", "userName": "a",
+                    "meta": {"resourceType": "User"}}),
+            ),
+            ("attributes_ext_attr", Some(level_name.as_str()), None, {
+                json!({"schemas": [CORE_USER_URN, EXT_URN], "id": "7",
+                    EXT_URN: {"securityLevelName": "Technician"},
+                    "meta": {"resourceType": "User"}})
+            }),
+            (
+                "excluded_core_and_sub",
+                None,
+                Some("active,emails.type,urn:ietf:params:scim:schemas:core:2.0:User:userName"),
+                {
+                    json!({"schemas": [CORE_USER_URN, EXT_URN], "id": "7",
+                    "emails": [{"value": "a@b.example"}],
+                    EXT_URN: {"securityLevel": "3", "department": "Ops"},
+                    "meta": {"resourceType": "User"}})
+                },
+            ),
+            ("excluded_whole_ext", None, Some(ext), {
+                json!({"schemas": [CORE_USER_URN, EXT_URN], "id": "7", "userName": "a",
+                    "active": true, "emails": [{"value": "a@b.example", "type": "work"}],
+                    "meta": {"resourceType": "User"}})
+            }),
+        ];
+        for (name, attributes, excluded, expect) in rows {
+            let mut got = user();
+            Projection::parse(attributes, excluded).apply(&mut got);
+            assert_eq!(got, expect, "row {name}");
         }
     }
 
