@@ -21,7 +21,8 @@ pub enum Moment {
     SignIn,
 }
 
-/// Whether one access group maps to a security level, and why.
+/// Whether one access group maps to a security level, and why. Each variant carries the names
+/// its explanation ([`GroupMapping::explain`]) shows.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case", tag = "kind")]
 pub enum GroupMapping {
@@ -29,21 +30,59 @@ pub enum GroupMapping {
     Maps {
         /// The level's id.
         level: String,
+        /// The level's name (which is also the group's).
+        level_name: String,
     },
     /// No security level has the group's name.
-    NoLevelNamed,
+    NoLevelNamed {
+        /// The group's name.
+        group_name: String,
+    },
     /// Several security levels have the group's name, so the group maps to nothing.
     SeveralLevelsNamed {
         /// How many levels share the name.
         count: usize,
+        /// The group's name.
+        group_name: String,
     },
     /// The only level with the group's name is inactive.
     LevelInactive {
         /// The level's id.
         level: String,
+        /// The level's name.
+        level_name: String,
     },
     /// The access group names a hub group the tenant does not have.
     GroupUnknown,
+}
+
+impl GroupMapping {
+    /// What the group maps to, in the words the admin's access-group list shows
+    /// ("maps to nothing: 2 security levels are named `Sales`").
+    pub fn explain(&self) -> String {
+        match self {
+            GroupMapping::Maps { level_name, .. } => {
+                format!("maps to security level `{level_name}`")
+            }
+            GroupMapping::NoLevelNamed { group_name } => {
+                format!("maps to nothing: the module has no security level named `{group_name}`")
+            }
+            GroupMapping::SeveralLevelsNamed { count, group_name } => {
+                format!("maps to nothing: {count} security levels are named `{group_name}`")
+            }
+            GroupMapping::LevelInactive { level_name, .. } => {
+                format!("maps to nothing: security level `{level_name}` is inactive")
+            }
+            GroupMapping::GroupUnknown => {
+                "maps to nothing: this hub group no longer exists".to_owned()
+            }
+        }
+    }
+
+    /// True when the group maps to a level.
+    pub fn maps(&self) -> bool {
+        matches!(self, GroupMapping::Maps { .. })
+    }
 }
 
 /// One row of the admin's access-group list with what it maps to.
@@ -75,6 +114,18 @@ pub enum ResolutionReason {
     NoGroupMaps,
     /// The module has no access groups, so sign-in leaves the account's level as it is.
     AccessGroupsOff,
+}
+
+impl ResolutionReason {
+    /// The stable snake_case code of the rule, for audit rows and logs (`group_matched`).
+    pub fn code(&self) -> &'static str {
+        match self {
+            ResolutionReason::GroupMatched { .. } => "group_matched",
+            ResolutionReason::SeveralGroupsAtCreation { .. } => "several_groups_at_creation",
+            ResolutionReason::NoGroupMaps => "no_group_maps",
+            ResolutionReason::AccessGroupsOff => "access_groups_off",
+        }
+    }
 }
 
 /// The level a user gets and why. `level` is `None` when nothing is to change or no default is
@@ -113,19 +164,25 @@ pub fn mapping_table(
 fn map_group(group: &HubGroup, levels: &[SecurityLevel]) -> GroupMapping {
     let mut named = levels.iter().filter(|it| it.name == group.name);
     let Some(level) = named.next() else {
-        return GroupMapping::NoLevelNamed;
+        return GroupMapping::NoLevelNamed { group_name: group.name.clone() };
     };
 
     let others = named.count();
     if others > 0 {
-        return GroupMapping::SeveralLevelsNamed { count: others + 1 };
+        return GroupMapping::SeveralLevelsNamed {
+            count: others + 1,
+            group_name: group.name.clone(),
+        };
     }
 
     if !level.active {
-        return GroupMapping::LevelInactive { level: level.id.clone() };
+        return GroupMapping::LevelInactive {
+            level: level.id.clone(),
+            level_name: level.name.clone(),
+        };
     }
 
-    GroupMapping::Maps { level: level.id.clone() }
+    GroupMapping::Maps { level: level.id.clone(), level_name: level.name.clone() }
 }
 
 /// Resolves the level of a user who belongs to `user_groups` (hub group ids).
@@ -160,7 +217,7 @@ pub fn resolve(
         let Some(group) = groups.iter().find(|it| it.id == *id) else {
             continue;
         };
-        if let GroupMapping::Maps { level } = map_group(group, levels) {
+        if let GroupMapping::Maps { level, .. } = map_group(group, levels) {
             return Resolution {
                 level: Some(level),
                 reason: ResolutionReason::GroupMatched { group: id.clone() },

@@ -173,18 +173,45 @@ fn mapping_table_explains_each_group() {
         ..settings()
     };
     let rows = access::mapping_table(&settings, &hub_groups(), &psa_levels());
-    let got: Vec<(&str, &GroupMapping)> =
-        rows.iter().map(|it| (it.group.as_str(), &it.mapping)).collect();
-    assert_eq!(
-        got,
-        vec![
-            ("g-tech", &GroupMapping::Maps { level: "tech".into() }),
-            ("g-sales", &GroupMapping::SeveralLevelsNamed { count: 2 }),
-            ("g-retired", &GroupMapping::LevelInactive { level: "retired".into() }),
-            ("g-marketing", &GroupMapping::NoLevelNamed),
-            ("g-gone", &GroupMapping::GroupUnknown),
-        ]
-    );
+    let got: Vec<(&str, GroupMapping, String)> = rows
+        .iter()
+        .map(|it| (it.group.as_str(), it.mapping.clone(), it.mapping.explain()))
+        .collect();
+    let tech = GroupMapping::Maps { level: "tech".into(), level_name: "Technician".into() };
+    let several = GroupMapping::SeveralLevelsNamed { count: 2, group_name: "Sales".into() };
+    let inactive =
+        GroupMapping::LevelInactive { level: "retired".into(), level_name: "Retired".into() };
+    let unnamed = GroupMapping::NoLevelNamed { group_name: "Marketing".into() };
+    let expected: Vec<(&str, GroupMapping, String)> = vec![
+        ("g-tech", tech, "maps to security level `Technician`".into()),
+        ("g-sales", several, "maps to nothing: 2 security levels are named `Sales`".into()),
+        ("g-retired", inactive, "maps to nothing: security level `Retired` is inactive".into()),
+        (
+            "g-marketing",
+            unnamed,
+            "maps to nothing: the module has no security level named `Marketing`".into(),
+        ),
+        (
+            "g-gone",
+            GroupMapping::GroupUnknown,
+            "maps to nothing: this hub group no longer exists".into(),
+        ),
+    ];
+    assert_eq!(got, expected);
+    assert_eq!(rows.iter().filter(|it| it.mapping.maps()).count(), 1);
     assert_eq!(rows[0].name.as_deref(), Some("Technician"));
     assert_eq!(rows[4].name, None);
+}
+
+#[test]
+fn resolution_reasons_have_stable_codes() {
+    let rows = [
+        (matched("g-tech"), "group_matched"),
+        (ResolutionReason::SeveralGroupsAtCreation { count: 2 }, "several_groups_at_creation"),
+        (ResolutionReason::NoGroupMaps, "no_group_maps"),
+        (ResolutionReason::AccessGroupsOff, "access_groups_off"),
+    ];
+    for (reason, code) in rows {
+        assert_eq!(reason.code(), code, "{reason:?}");
+    }
 }

@@ -3,7 +3,7 @@
 //! after core's validation, and moving access groups, each change with its audit row.
 
 use minijinja::context;
-use onegate_core::access::{self, GroupMapping};
+use onegate_core::access;
 use onegate_core::model::{Client, HubGroup, ModuleAccount, ModuleSettings, SecurityLevel};
 use onegate_core::settings::{self, SettingsContext};
 use serde::{Deserialize, Serialize};
@@ -164,8 +164,8 @@ async fn screen(
         .enumerate()
         .map(|(i, row)| {
             let name = row.name.clone().unwrap_or_else(|| row.group.clone());
-            let maps = matches!(row.mapping, GroupMapping::Maps { .. });
-            let explanation = explain(&row.mapping, &name, &facts.levels);
+            let maps = row.mapping.maps();
+            let explanation = row.mapping.explain();
             context! {
                 group => row.group, name, maps, explanation,
                 position => i + 1, first => i == 0, last => i + 1 == count,
@@ -210,28 +210,6 @@ async fn screen(
         },
     };
     Ok(page::page(status, "admin_settings.html", &admin.user, ctx)?)
-}
-
-/// What one access group maps to, in words, from core's mapping.
-fn explain(mapping: &GroupMapping, name: &str, levels: &[SecurityLevel]) -> String {
-    let level_name = |id: &str| {
-        levels.iter().find(|it| it.id == id).map_or_else(|| id.to_owned(), |it| it.name.clone())
-    };
-    match mapping {
-        GroupMapping::Maps { level } => {
-            format!("maps to security level `{}`", level_name(level))
-        }
-        GroupMapping::NoLevelNamed => {
-            format!("maps to nothing: the module has no security level named `{name}`")
-        }
-        GroupMapping::SeveralLevelsNamed { count } => {
-            format!("maps to nothing: {count} security levels are named `{name}`")
-        }
-        GroupMapping::LevelInactive { level } => {
-            format!("maps to nothing: security level `{}` is inactive", level_name(level))
-        }
-        GroupMapping::GroupUnknown => "maps to nothing: this hub group no longer exists".to_owned(),
-    }
 }
 
 /// `POST /admin/modules/{id}/settings`: login and provisioning settings (the access groups
@@ -426,30 +404,5 @@ mod tests {
         new.defaults.role = Some("Technician".into());
         new.access_groups = vec!["g_tech".into()];
         assert_eq!(changed_fields(&old, &new), ["unified_login", "defaults.role", "access_groups"]);
-    }
-
-    #[test]
-    fn every_mapping_is_explained_with_the_level_name() {
-        let levels =
-            [SecurityLevel { id: "3".into(), name: "Technician".into(), active: true, rank: 30 }];
-        let rows = [
-            (GroupMapping::Maps { level: "3".into() }, "maps to security level `Technician`"),
-            (
-                GroupMapping::NoLevelNamed,
-                "maps to nothing: the module has no security level named `Ops`",
-            ),
-            (
-                GroupMapping::SeveralLevelsNamed { count: 2 },
-                "maps to nothing: 2 security levels are named `Ops`",
-            ),
-            (
-                GroupMapping::LevelInactive { level: "3".into() },
-                "maps to nothing: security level `Technician` is inactive",
-            ),
-            (GroupMapping::GroupUnknown, "maps to nothing: this hub group no longer exists"),
-        ];
-        for (mapping, expected) in rows {
-            assert_eq!(explain(&mapping, "Ops", &levels), expected);
-        }
     }
 }

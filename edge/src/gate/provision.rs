@@ -12,7 +12,6 @@
 //! hub user or the account. A request that loses either race gathers the facts again and
 //! plans once more, so it links the account the winner created instead of creating another.
 
-use onegate_core::access::ResolutionReason;
 use onegate_core::model::{
     HubGroup, HubUser, LicenseType, ModuleAccount, SecurityLevel, same_email,
 };
@@ -247,12 +246,7 @@ fn reason(plan: &Plan) -> &'static str {
         | Plan::UpdateLevel { resolution, .. }
         | Plan::Nothing { resolution, .. } => resolution,
     };
-    match resolution.reason {
-        ResolutionReason::GroupMatched { .. } => "group_matched",
-        ResolutionReason::SeveralGroupsAtCreation { .. } => "several_groups_at_creation",
-        ResolutionReason::NoGroupMaps => "no_group_maps",
-        ResolutionReason::AccessGroupsOff => "access_groups_off",
-    }
+    resolution.reason.code()
 }
 
 /// Ids and level ids of `plan`, for the audit row (never a username or an email).
