@@ -138,11 +138,16 @@ describe('resolveSecurityLevel and accessGroupTable', () => {
   });
   test('the mapping table says why each group maps or not', () => {
     assert.deepEqual(og.accessGroupTable({ settings, groups, levels }), [
-      { group: 'g-none', name: 'Nobody Maps', mapping: { kind: 'no_level_named' } },
-      { group: 'g-admin', name: 'Administrator', mapping: { kind: 'maps', level: 'lvl-admin' } },
-      { group: 'g-tech', name: 'Technician', mapping: { kind: 'maps', level: 'lvl-tech' } },
-      { group: 'g-dup', name: 'Dispatcher', mapping: { kind: 'several_levels_named', count: 2 } },
-      { group: 'g-old', name: 'Retired', mapping: { kind: 'level_inactive', level: 'lvl-old' } },
+      { group: 'g-none', name: 'Nobody Maps',
+        mapping: { kind: 'no_level_named', group_name: 'Nobody Maps' } },
+      { group: 'g-admin', name: 'Administrator',
+        mapping: { kind: 'maps', level: 'lvl-admin', level_name: 'Administrator' } },
+      { group: 'g-tech', name: 'Technician',
+        mapping: { kind: 'maps', level: 'lvl-tech', level_name: 'Technician' } },
+      { group: 'g-dup', name: 'Dispatcher',
+        mapping: { kind: 'several_levels_named', count: 2, group_name: 'Dispatcher' } },
+      { group: 'g-old', name: 'Retired',
+        mapping: { kind: 'level_inactive', level: 'lvl-old', level_name: 'Retired' } },
       { group: 'g-gone', name: null, mapping: { kind: 'group_unknown' } },
     ]);
   });

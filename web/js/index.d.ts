@@ -205,10 +205,10 @@ export interface TableInput {
 }
 
 export type GroupMapping =
-  | { kind: 'maps'; level: string }
-  | { kind: 'no_level_named' }
-  | { kind: 'several_levels_named'; count: number }
-  | { kind: 'level_inactive'; level: string }
+  | { kind: 'maps'; level: string; level_name: string }
+  | { kind: 'no_level_named'; group_name: string }
+  | { kind: 'several_levels_named'; count: number; group_name: string }
+  | { kind: 'level_inactive'; level: string; level_name: string }
   | { kind: 'group_unknown' };
 
 export interface AccessGroupRow {
