@@ -44,6 +44,26 @@ impl LicenseType {
             LicenseType::Contractor => "Contractor",
         }
     }
+
+    /// The stable snake_case code (`co_managed_help_desk_user`), as stored and serialised.
+    pub fn code(self) -> &'static str {
+        match self {
+            LicenseType::Full => "full",
+            LicenseType::DashboardUser => "dashboard_user",
+            LicenseType::CoManagedHelpDeskUser => "co_managed_help_desk_user",
+            LicenseType::Contractor => "contractor",
+        }
+    }
+
+    /// The license type a module reports, by its label in any case ("co-managed help desk
+    /// user") or by its code (`contractor`), ignoring surrounding whitespace; `None` for any
+    /// other text.
+    pub fn from_label(text: &str) -> Option<LicenseType> {
+        let text = text.trim();
+        LicenseType::ALL
+            .into_iter()
+            .find(|it| it.label().eq_ignore_ascii_case(text) || it.code() == text)
+    }
 }
 
 /// What the user signs in from.
@@ -177,4 +197,32 @@ impl ModuleSettings {
 /// surrounding whitespace.
 pub fn same_email(a: &str, b: &str) -> bool {
     a.trim().to_lowercase() == b.trim().to_lowercase()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::LicenseType;
+
+    #[test]
+    fn license_types_are_read_from_labels_and_codes() {
+        let rows = [
+            ("Full", Some(LicenseType::Full)),
+            ("co-managed help desk user", Some(LicenseType::CoManagedHelpDeskUser)),
+            (" Dashboard User ", Some(LicenseType::DashboardUser)),
+            ("contractor", Some(LicenseType::Contractor)),
+            ("dashboard_user", Some(LicenseType::DashboardUser)),
+            ("Administrator", None),
+            ("", None),
+        ];
+        for (text, expected) in rows {
+            assert_eq!(LicenseType::from_label(text), expected, "{text:?}");
+        }
+    }
+
+    #[test]
+    fn codes_are_the_serialised_names() {
+        for it in LicenseType::ALL {
+            assert_eq!(serde_json::to_value(it).ok(), Some(serde_json::json!(it.code())));
+        }
+    }
 }

@@ -80,14 +80,9 @@ pub fn account_from_list(body: &Value) -> Option<Account> {
 }
 
 /// A license type from its label ("Co-Managed Help Desk User") or its code
-/// (`co_managed_help_desk_user`).
+/// (`co_managed_help_desk_user`): core's [`LicenseType::from_label`].
 pub fn license_from_label(label: &str) -> Option<LicenseType> {
-    let label = label.trim();
-    LicenseType::ALL.into_iter().find(|it| {
-        it.label().eq_ignore_ascii_case(label)
-            || serde_json::to_value(it).ok().and_then(|v| v.as_str().map(str::to_owned))
-                == Some(label.to_owned())
-    })
+    LicenseType::from_label(label)
 }
 
 /// A SCIM string literal for `value`, or `None` for values no username or email holds.
