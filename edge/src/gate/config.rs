@@ -4,7 +4,7 @@
 use std::cell::RefCell;
 use std::collections::HashMap;
 
-use onegate_core::model::ModuleSettings;
+use onegate_core::model::{ModuleSettings, SecurityLevel};
 use serde::Deserialize;
 use worker::{Env, Result, wasm_bindgen::JsValue};
 
@@ -45,10 +45,38 @@ pub struct GateModule {
     pub public_paths: Vec<String>,
     /// The bearer token of the module's SCIM endpoint, if the gate may use it.
     pub scim_token: Option<String>,
+    /// The module's SCIM base URL; `None`: `<upstream>/scim/v2` (the demo's layout).
+    pub scim_base: Option<String>,
+    /// Where the security level travels in the module's SCIM resources.
+    pub scim_profile: ScimProfile,
+    /// The module's security levels when its SCIM server cannot list them
+    /// ([`ScimProfile::Roles`]), from `gate_modules.scim_levels_json`.
+    pub scim_levels: Vec<SecurityLevel>,
     /// Where the tenant's hub publishes its keys; `None` for this Worker's own hub.
     pub jwks_url: Option<String>,
     /// Every module of the tenant, this one included.
     pub tenant_modules: Vec<ModuleEntry>,
+}
+
+/// How the gate carries the security level over SCIM (`gate_modules.scim_profile`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum ScimProfile {
+    /// `securityLevel` in the onegate module extension; levels from `GET /SecurityLevels`.
+    #[default]
+    Onegate,
+    /// The core attribute `roles` with one value, the level id, for any RFC 7643 server; the
+    /// levels come from the gate's D1 configuration.
+    Roles,
+}
+
+impl ScimProfile {
+    /// The profile stored as `name`; anything unknown is the default.
+    pub fn parse(name: Option<&str>) -> Self {
+        match name {
+            Some("roles") => ScimProfile::Roles,
+            _ => ScimProfile::Onegate,
+        }
+    }
 }
 
 impl GateModule {
@@ -79,6 +107,9 @@ struct ModuleRow {
     login_path: Option<String>,
     public_paths_json: Option<String>,
     scim_token: Option<String>,
+    scim_base: Option<String>,
+    scim_profile: Option<String>,
+    scim_levels_json: Option<String>,
     jwks_url: Option<String>,
 }
 
@@ -106,7 +137,8 @@ async fn read(env: &Env, id: &str, hub_origin: &str) -> Result<Option<GateModule
     let row = db
         .prepare(
             "SELECT m.id, m.tenant_id, m.name, m.origin, m.upstream, m.icon, s.settings_json, \
-             g.upstream_module, g.login_path, g.public_paths_json, g.scim_token, h.jwks_url \
+             g.upstream_module, g.login_path, g.public_paths_json, g.scim_token, \
+             g.scim_base, g.scim_profile, g.scim_levels_json, h.jwks_url \
              FROM modules m \
              LEFT JOIN module_settings s ON s.tenant_id = m.tenant_id AND s.module_id = m.id \
              LEFT JOIN gate_modules g ON g.tenant_id = m.tenant_id AND g.module_id = m.id \
@@ -169,6 +201,19 @@ async fn read(env: &Env, id: &str, hub_origin: &str) -> Result<Option<GateModule
         login_path: row.login_path.unwrap_or_else(|| "/login".to_owned()),
         public_paths,
         scim_token: row.scim_token,
+        scim_base: row
+            .scim_base
+            .as_deref()
+            .filter(|it| !it.is_empty())
+            .and_then(|it| resolve_upstream(env, it)),
+        scim_profile: ScimProfile::parse(row.scim_profile.as_deref()),
+        // Written by hand or by a test; a list that does not parse gives no levels, and the
+        // gate then says the module's levels are not configured.
+        scim_levels: row
+            .scim_levels_json
+            .as_deref()
+            .and_then(|it| serde_json::from_str(it).ok())
+            .unwrap_or_default(),
         jwks_url: row.jwks_url.filter(|it| !it.is_empty()),
         tenant_modules,
     }))

@@ -5,6 +5,12 @@
 //! sign-in concerns, creating an account and setting its security level. The request bodies
 //! ([`create_body`], [`level_patch_body`]) hold only what core's `SyncPayload` holds: the
 //! username and the security level id. Nothing else is sent, read beyond need, or logged.
+//!
+//! Where the level travels depends on the module's [`ScimProfile`]: the onegate module
+//! extension's `securityLevel` (the demo modules, which list their levels at
+//! `/SecurityLevels`), or, for any other RFC 7643 server, the core attribute `roles` holding
+//! one value, the level id, with the levels configured in the gate's D1 (no SCIM server lists
+//! "security levels" by itself). The edge only maps fields: core decides which level applies.
 
 use onegate_core::model::{LicenseType, ModuleAccount, SecurityLevel};
 use onegate_core::provisioning::SyncPayload;
@@ -12,6 +18,7 @@ use serde_json::Value;
 use worker::{Fetch, Headers, Method, Request, RequestInit};
 
 use super::Cx;
+use super::config::ScimProfile;
 use super::proxy::MODULE_HEADER;
 
 /// The module account a sign-in concerns.
@@ -35,7 +42,7 @@ pub enum Lookup<'a> {
 /// The one active account matching `lookup`, `None` when there is none, several, or the module
 /// cannot be asked (no SCIM token, unreachable): core then treats the license as unknown.
 pub async fn find(cx: &Cx<'_>, lookup: Lookup<'_>) -> Option<Account> {
-    let origin = cx.gm.upstream.as_deref()?;
+    let base = scim_base(cx)?;
     let token = cx.gm.scim_token.as_deref()?;
     let filter = match lookup {
         Lookup::Username(it) => format!("userName eq {}", quote(it)?),
@@ -43,7 +50,7 @@ pub async fn find(cx: &Cx<'_>, lookup: Lookup<'_>) -> Option<Account> {
     };
     let query: String =
         form_urlencoded::Serializer::new(String::new()).append_pair("filter", &filter).finish();
-    let url = format!("{origin}/scim/v2/Users?{query}");
+    let url = format!("{base}/Users?{query}");
 
     let headers = Headers::new();
     headers.set("Authorization", &format!("Bearer {token}")).ok()?;
@@ -58,6 +65,15 @@ pub async fn find(cx: &Cx<'_>, lookup: Lookup<'_>) -> Option<Account> {
     }
     let body: Value = resp.json().await.ok()?;
     account_from_list(&body)
+}
+
+/// The module's SCIM base URL: its configured base, else `<upstream>/scim/v2`.
+fn scim_base(cx: &Cx<'_>) -> Option<String> {
+    match (&cx.gm.scim_base, &cx.gm.upstream) {
+        (Some(base), _) => Some(base.clone()),
+        (None, Some(origin)) => Some(format!("{origin}/scim/v2")),
+        (None, None) => None,
+    }
 }
 
 /// The single active user of a SCIM ListResponse.
@@ -134,23 +150,33 @@ pub enum Created {
 
 /// The body of `POST /Users`: the username and the security level, nothing else. The module
 /// applies its own defaults to every other attribute.
-pub fn create_body(payload: &SyncPayload) -> Value {
-    serde_json::json!({
-        "schemas": [CORE_USER, MODULE_EXTENSION],
-        "userName": payload.username,
-        MODULE_EXTENSION: { "securityLevel": payload.security_level },
-    })
+pub fn create_body(payload: &SyncPayload, profile: ScimProfile) -> Value {
+    match profile {
+        ScimProfile::Onegate => serde_json::json!({
+            "schemas": [CORE_USER, MODULE_EXTENSION],
+            "userName": payload.username,
+            MODULE_EXTENSION: { "securityLevel": payload.security_level },
+        }),
+        ScimProfile::Roles => serde_json::json!({
+            "schemas": [CORE_USER],
+            "userName": payload.username,
+            "roles": [{ "value": payload.security_level }],
+        }),
+    }
 }
 
 /// The body of `PATCH /Users/{id}` that sets the security level and nothing else.
-pub fn level_patch_body(level: &str) -> Value {
+pub fn level_patch_body(level: &str, profile: ScimProfile) -> Value {
+    let (path, value) = match profile {
+        ScimProfile::Onegate => {
+            (format!("{MODULE_EXTENSION}:securityLevel"), Value::String(level.to_owned()))
+        }
+        // The whole list is replaced: the level is the account's one role.
+        ScimProfile::Roles => ("roles".to_owned(), serde_json::json!([{ "value": level }])),
+    };
     serde_json::json!({
         "schemas": [PATCH_OP],
-        "Operations": [{
-            "op": "replace",
-            "path": format!("{MODULE_EXTENSION}:securityLevel"),
-            "value": level,
-        }],
+        "Operations": [{ "op": "replace", "path": path, "value": value }],
     })
 }
 
@@ -165,12 +191,21 @@ pub fn same_email_filter(email: &str) -> Option<String> {
 /// gate's own links say who an account belongs to. The account's email is its primary (or
 /// first) email; a module without emails whose usernames are addresses (as provisioned
 /// accounts' are) gives the username.
-pub fn module_account(user: &Value) -> Option<ModuleAccount> {
+/// The level is read where `profile` carries it (`roles`: the primary, else the first role).
+pub fn module_account(user: &Value, profile: ScimProfile) -> Option<ModuleAccount> {
     let id = user.get("id")?.as_str()?.to_owned();
     let username = user.get("userName")?.as_str()?.to_owned();
     let ext = user.get(MODULE_EXTENSION);
-    let security_level = ext
-        .and_then(|it| it.get("securityLevel"))
+    let level = match profile {
+        ScimProfile::Onegate => ext.and_then(|it| it.get("securityLevel")),
+        ScimProfile::Roles => user.get("roles").and_then(Value::as_array).and_then(|all| {
+            all.iter()
+                .find(|it| it.get("primary") == Some(&Value::Bool(true)))
+                .or_else(|| all.first())
+                .and_then(|it| it.get("value"))
+        }),
+    };
+    let security_level = level
         .and_then(|it| match it {
             Value::String(s) => Some(s.clone()),
             Value::Number(n) => Some(n.to_string()),
@@ -210,14 +245,22 @@ pub struct ScimClient<'a> {
     base: String,
     token: &'a str,
     module: &'a str,
+    profile: ScimProfile,
+    levels: &'a [SecurityLevel],
 }
 
 impl<'a> ScimClient<'a> {
     /// The client for the module of `cx`, if its upstream and SCIM token are configured.
     pub fn of(cx: &'a Cx<'_>) -> Result<ScimClient<'a>, ScimFailure> {
-        let origin = cx.gm.upstream.as_deref().ok_or(ScimFailure::NotConfigured)?;
+        let base = scim_base(cx).ok_or(ScimFailure::NotConfigured)?;
         let token = cx.gm.scim_token.as_deref().ok_or(ScimFailure::NotConfigured)?;
-        Ok(ScimClient { base: format!("{origin}/scim/v2"), token, module: &cx.gm.upstream_module })
+        Ok(ScimClient {
+            base,
+            token,
+            module: &cx.gm.upstream_module,
+            profile: cx.gm.scim_profile,
+            levels: &cx.gm.scim_levels,
+        })
     }
 
     async fn send(
@@ -250,8 +293,19 @@ impl<'a> ScimClient<'a> {
         ScimFailure::Module(format!("answered {status} to {what}"))
     }
 
-    /// The module's security levels (`GET /SecurityLevels`).
+    /// The module's security levels: `GET /SecurityLevels`, or the gate's configured list for
+    /// the `roles` profile.
     pub async fn security_levels(&self) -> Result<Vec<SecurityLevel>, ScimFailure> {
+        if self.profile == ScimProfile::Roles {
+            if self.levels.is_empty() {
+                return Err(ScimFailure::Module(
+                    "carries levels in roles but the gate lists none for it: set \
+                     gate_modules.scim_levels_json"
+                        .to_owned(),
+                ));
+            }
+            return Ok(self.levels.to_vec());
+        }
         let (status, body) = self.send(Method::Get, "/SecurityLevels", None).await?;
         if status != 200 {
             return Err(Self::unexpected("the security level list", status));
@@ -269,7 +323,7 @@ impl<'a> ScimClient<'a> {
         if status != 200 {
             return Err(Self::unexpected("a user search", status));
         }
-        Ok(resources(&body).iter().filter_map(module_account).collect())
+        Ok(resources(&body).iter().filter_map(|it| module_account(it, self.profile)).collect())
     }
 
     /// The account with the module's id `id`, `None` when the module has no such account.
@@ -277,7 +331,7 @@ impl<'a> ScimClient<'a> {
         let path = format!("/Users/{}", encode_segment(id));
         let (status, body) = self.send(Method::Get, &path, None).await?;
         match status {
-            200 => Ok(module_account(&body)),
+            200 => Ok(module_account(&body, self.profile)),
             404 => Ok(None),
             _ => Err(Self::unexpected("a user lookup", status)),
         }
@@ -285,7 +339,8 @@ impl<'a> ScimClient<'a> {
 
     /// Creates the account of `payload` (`POST /Users`).
     pub async fn create(&self, payload: &SyncPayload) -> Result<Created, ScimFailure> {
-        let (status, body) = self.send(Method::Post, "/Users", Some(&create_body(payload))).await?;
+        let (status, body) =
+            self.send(Method::Post, "/Users", Some(&create_body(payload, self.profile))).await?;
         match status {
             200 | 201 => Ok(Created::Account(body)),
             409 => Ok(Created::Taken),
@@ -297,7 +352,8 @@ impl<'a> ScimClient<'a> {
     /// no longer has the account.
     pub async fn set_level(&self, id: &str, level: &str) -> Result<bool, ScimFailure> {
         let path = format!("/Users/{}", encode_segment(id));
-        let (status, _) = self.send(Method::Patch, &path, Some(&level_patch_body(level))).await?;
+        let body = level_patch_body(level, self.profile);
+        let (status, _) = self.send(Method::Patch, &path, Some(&body)).await?;
         match status {
             200 | 204 => Ok(true),
             404 => Ok(false),
@@ -323,7 +379,7 @@ mod tests {
     fn only_the_username_and_the_level_are_sent() {
         let payload =
             SyncPayload { username: "ann@acme.example".into(), security_level: "5".into() };
-        let body = create_body(&payload);
+        let body = create_body(&payload, ScimProfile::Onegate);
         let mut keys: Vec<&str> =
             body.as_object().map(|it| it.keys().map(String::as_str).collect()).unwrap_or_default();
         keys.sort_unstable();
@@ -334,11 +390,38 @@ mod tests {
         assert_eq!(body[MODULE_EXTENSION], json!({ "securityLevel": "5" }));
         assert_eq!(body["userName"], "ann@acme.example");
 
-        let patch = level_patch_body("3");
+        let patch = level_patch_body("3", ScimProfile::Onegate);
         let ops = patch["Operations"].as_array().cloned().unwrap_or_default();
         assert_eq!(ops.len(), 1);
         assert_eq!(ops[0]["path"], format!("{MODULE_EXTENSION}:securityLevel"));
         assert_eq!(ops[0]["value"], "3");
+    }
+
+    #[test]
+    fn the_roles_profile_carries_the_level_in_roles_only() {
+        let payload =
+            SyncPayload { username: "ann@acme.example".into(), security_level: "tech".into() };
+        assert_eq!(
+            create_body(&payload, ScimProfile::Roles),
+            json!({ "schemas": [CORE_USER], "userName": "ann@acme.example",
+                "roles": [{ "value": "tech" }] })
+        );
+        let patch = level_patch_body("viewer", ScimProfile::Roles);
+        assert_eq!(
+            patch["Operations"],
+            json!([{ "op": "replace", "path": "roles", "value": [{ "value": "viewer" }] }])
+        );
+        let rows = [
+            (json!([{ "value": "tech" }]), "tech"),
+            (json!([{ "value": "a" }, { "value": "b", "primary": true }]), "b"),
+            (json!([]), ""),
+        ];
+        for (roles, level) in rows {
+            let user = json!({ "id": "u1", "userName": "ann", "roles": roles,
+                MODULE_EXTENSION: { "securityLevel": "ignored" } });
+            let account = module_account(&user, ScimProfile::Roles).expect("an account");
+            assert_eq!(account.security_level, level, "{user}");
+        }
     }
 
     #[test]
@@ -348,7 +431,7 @@ mod tests {
             "emails": [{ "value": "old@x.example" }, { "value": "tech@x.example", "primary": true }],
             MODULE_EXTENSION: { "securityLevel": "3", "licenseType": "Contractor" },
         });
-        let account = module_account(&user).expect("an account");
+        let account = module_account(&user, ScimProfile::Onegate).expect("an account");
         assert_eq!(account.id, "12");
         assert_eq!(account.email.as_deref(), Some("tech@x.example"));
         assert_eq!(account.security_level, "3");
@@ -356,11 +439,11 @@ mod tests {
         assert_eq!(account.hub_user, None);
 
         let provisioned = json!({ "id": "13", "userName": "ann@x.example", "emails": [] });
-        let account = module_account(&provisioned).expect("an account");
+        let account = module_account(&provisioned, ScimProfile::Onegate).expect("an account");
         assert_eq!(account.email.as_deref(), Some("ann@x.example"), "username as the email");
         assert_eq!(account.license_type, LicenseType::Full);
 
-        assert_eq!(module_account(&json!({ "userName": "no id" })), None);
+        assert_eq!(module_account(&json!({ "userName": "no id" }), ScimProfile::Onegate), None);
     }
 
     #[test]
