@@ -73,6 +73,13 @@ impl Rule {
         }
     }
 
+    /// True when the module's own login is still a way in after this rule: everywhere except
+    /// the LiveMobile refusal (no sign-in works from the app) and required hub login. The
+    /// gate's refusal page offers the module login form only then.
+    pub fn module_credentials_remain(self) -> bool {
+        !matches!(self, Rule::LiveMobileRefused | Rule::HubLoginRequired)
+    }
+
     /// The rule in plain words, naming the hub by its brand ("KaseyaOne").
     pub fn explain(self, brand: &str) -> String {
         match self {

@@ -124,6 +124,23 @@ fn rules_explain_themselves_with_the_brand() {
 }
 
 #[test]
+fn module_credentials_remain_unless_the_app_or_required_hub_login_stops_them() {
+    let rows = [
+        (Rule::LiveMobileRefused, false),
+        (Rule::HubLoginRequired, false),
+        (Rule::HubLoginNotEnabled, true),
+        (Rule::LicenseBarredFromHubLogin(Contractor), true),
+        (Rule::HubLoginAccepted, true),
+        (Rule::ModuleCredentialsAccepted, true),
+        (Rule::UserException, true),
+        (Rule::ImplicitException(Contractor), true),
+    ];
+    for (rule, expected) in rows {
+        assert_eq!(rule.module_credentials_remain(), expected, "{}", rule.code());
+    }
+}
+
+#[test]
 fn decision_serialises_with_rule_code() {
     let decision = login::LoginDecision {
         outcome: Outcome::Refuse,

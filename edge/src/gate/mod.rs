@@ -135,7 +135,7 @@ impl Cx<'_> {
     pub fn refusal(&self, decision: LoginDecision) -> Result<Answer> {
         let message = decision.rule.explain(BRAND);
         let mut links = vec![Link { href: self.hub_home(), text: format!("Open {BRAND}") }];
-        if decision.rule != login::Rule::LiveMobileRefused {
+        if decision.rule.module_credentials_remain() {
             links.push(Link {
                 href: format!("{}{}", self.gm.module.origin, self.gm.login_path),
                 text: format!("Sign in to {} with its own login", self.gm.module.name),
