@@ -159,6 +159,30 @@ ON CONFLICT (id) DO UPDATE SET
     secret_hash = excluded.secret_hash, redirect_uris = excluded.redirect_uris,
     post_logout_redirect_uris = excluded.post_logout_redirect_uris;
 
+-- Login-choice test accounts (tests/hub-login-choice.test.mjs, password hub-qa-tester-2026):
+-- hub users whose verified emails match demo RMM accounts (operator.one, operator.two), so the
+-- rmm gate links them without provisioning. One per browser case: a TOTP code is single-use.
+INSERT INTO hub_users
+    (id, tenant_id, email, email_verified, name, password_hash, totp_secret, is_admin, created_at)
+VALUES
+    ('u_op1', 't_acme', 'operator.one@acme.example', 1, 'Olu Operator',
+     '$argon2id$v=19$m=19456,t=2,p=1$BAQEBAQEBAQEBAQEBAQEBA$r/VQ8QH+shd30m0DzzvbzuiQmLGfWOZiwWSw5rA09MU',
+     'EYIDF7XKV2UTGWO6JCIBU5AHK6WAUBTO', 0, 1767225600),
+    ('u_op2', 't_acme', 'operator.two@acme.example', 1, 'Ola Operator',
+     '$argon2id$v=19$m=19456,t=2,p=1$BAQEBAQEBAQEBAQEBAQEBA$r/VQ8QH+shd30m0DzzvbzuiQmLGfWOZiwWSw5rA09MU',
+     'XETSRST2VUYW6FFC5Z7D5VAKIW3IQ5DN', 0, 1767225600)
+ON CONFLICT (id) DO UPDATE SET
+    email = excluded.email, name = excluded.name, password_hash = excluded.password_hash,
+    totp_secret = excluded.totp_secret, is_admin = excluded.is_admin;
+
+INSERT OR IGNORE INTO hub_group_members (group_id, user_id) VALUES
+    ('g_tech', 'u_op1'),
+    ('g_tech', 'u_op2');
+
+INSERT OR IGNORE INTO entitlements (tenant_id, user_id, module_id) VALUES
+    ('t_acme', 'u_op1', 'rmm'),
+    ('t_acme', 'u_op2', 'rmm');
+
 -- ==== portal: support tickets, subscriptions, orders, invoices, charges, insight facts ====
 -- Realistic demo data for tenant Acme and, for isolation tests, tenant Globex. Times are
 -- relative to the seed run (unixepoch() - days), so the insights stay current. Portal test

@@ -6,7 +6,9 @@
 //! hub with a validated return URL, or answers a refusal page that states core's rule
 //! ([`pages`]). Module login forms are intercepted ([`module_login`]): only the username is
 //! read, and the password never leaves for the module unless core allows the attempt. HTML
-//! answers get the launcher ([`inject`]).
+//! answers get the launcher ([`inject`]); a module's redirect to its login page carries the
+//! requested page to the login choice, and after the module's own sign-out of a hub user leads
+//! to the gate's sign-out ([`login_return`]).
 //!
 //! Routes on every module origin, besides the module's own paths:
 //!
@@ -26,6 +28,7 @@ pub mod bench;
 pub mod config;
 pub mod inject;
 pub mod keys;
+pub mod login_return;
 pub mod module_login;
 pub mod pages;
 pub mod provision;
@@ -343,7 +346,7 @@ pub async fn pass_through(
     };
 
     let resp = match proxy::forward(&req, body, &upstream).await {
-        Ok(resp) => resp,
+        Ok(resp) => follow_login_redirect(&req, cx, session, resp),
         Err(err) => {
             let message = proxy::unreachable_message(&err);
             let page = Page {
@@ -364,6 +367,36 @@ pub async fn pass_through(
     }
     let data = launcher_input(cx, session);
     Ok(Answer::new(inject::inject(resp, inject::snippet(&data))?, decision))
+}
+
+/// A module's redirect to its login page: after a `GET`, with the requested page added
+/// ([`login_return::carry`]); after a form post by a user signed in through the hub (the
+/// module's own sign-out), on to `/.onegate/logout`, which ends the gate session and offers hub
+/// sign-out. Any other response unchanged.
+fn follow_login_redirect(
+    req: &Request,
+    cx: &Cx<'_>,
+    session: Option<&GateSession>,
+    mut resp: Response,
+) -> Response {
+    if !(300..400).contains(&resp.status_code()) || cx.url.path() == cx.gm.login_path {
+        return resp;
+    }
+    let location = resp.headers().get("Location").ok().flatten().unwrap_or_default();
+    let origin = &cx.gm.module.origin;
+    let login_path = &cx.gm.login_path;
+    let next = match req.method() {
+        Method::Get => login_return::carry(&location, origin, login_path, cx.url.as_str()),
+        Method::Post if session.is_some_and(|it| it.via == Via::Hub) => {
+            login_return::login_page(&location, origin, login_path)
+                .map(|_| format!("{origin}/.onegate/logout"))
+        }
+        _ => None,
+    };
+    if let Some(next) = next {
+        let _ = resp.headers_mut().set("Location", &next);
+    }
+    resp
 }
 
 /// What the launcher on this page shows, as core's input.
@@ -397,7 +430,10 @@ pub fn launcher_input(cx: &Cx<'_>, session: Option<&GateSession>) -> LauncherInp
         entitlements,
         current_module: cx.gm.module.id.clone(),
         unified_login: cx.gm.settings.unified_login,
-        current_url: cx.url.to_string(),
+        // On the login page, the page the visitor asked for before the module sent them here.
+        current_url: login_return::target(&cx.url, &cx.gm.module.origin)
+            .filter(|_| page == launcher::Page::Login)
+            .unwrap_or_else(|| cx.url.to_string()),
         sign_in_url: format!("{}/.onegate/login", cx.gm.module.origin),
         hub_home: cx.hub_home(),
         brand: Default::default(),
