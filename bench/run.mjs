@@ -8,7 +8,8 @@
 //
 // Environment: ONEGATE_EDGE_PORT (the onegate Worker, run with GATE_BENCH=on and
 // GATE_BENCH_JWKS_URL pointing at the reference's /jwks.json), BENCH_REFERENCE_PORT.
-// BENCH_ROUNDS (default 5) and BENCH_TARGET_MS (default 300) tune the run.
+// BENCH_ROUNDS (default 5) and BENCH_TARGET_MS (default 300) tune the run; BENCH_CASES (a comma
+// list, default session,eddsa,es256) picks the cases.
 
 import crypto from 'node:crypto';
 import http from 'node:http';
@@ -170,7 +171,8 @@ async function main() {
     ['es256', 'first-seen ES256 token', null, null],
   ];
   const results = [];
-  for (const [which, label, aim, aimText] of cases) {
+  const only = (process.env.BENCH_CASES ?? 'session,eddsa,es256').split(',');
+  for (const [which, label, aim, aimText] of cases.filter(([which]) => only.includes(which))) {
     const n = {
       gate: await calibrate('gate', which, inputs),
       reference: await calibrate('reference', which, inputs),

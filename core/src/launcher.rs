@@ -16,9 +16,27 @@ pub struct Brand {
     pub menu_title: String,
 }
 
+/// The brand's name when none is configured.
+pub const DEFAULT_BRAND_NAME: &str = "KaseyaOne";
+
+impl Brand {
+    /// The brand called `name` (trimmed), with the menu title "My <name>"; the default brand
+    /// when `name` is blank.
+    pub fn named(name: &str) -> Brand {
+        let name = name.trim();
+        if name.is_empty() {
+            return Brand::default();
+        }
+        Brand { name: name.to_owned(), menu_title: format!("My {name}") }
+    }
+}
+
 impl Default for Brand {
     fn default() -> Brand {
-        Brand { name: "KaseyaOne".to_owned(), menu_title: "My KaseyaOne".to_owned() }
+        Brand {
+            name: DEFAULT_BRAND_NAME.to_owned(),
+            menu_title: format!("My {DEFAULT_BRAND_NAME}"),
+        }
     }
 }
 

@@ -105,6 +105,24 @@ fn brand_is_configuration() {
 }
 
 #[test]
+fn a_brand_is_named_and_titled_my_name() {
+    let rows = [
+        ("Acme One", "Acme One", "My Acme One"),
+        ("  Acme One ", "Acme One", "My Acme One"),
+        ("", "KaseyaOne", "My KaseyaOne"),
+        ("   ", "KaseyaOne", "My KaseyaOne"),
+    ];
+    for (name, expected_name, expected_title) in rows {
+        let brand = Brand::named(name);
+        assert_eq!(
+            (brand.name.as_str(), brand.menu_title.as_str()),
+            (expected_name, expected_title)
+        );
+    }
+    assert_eq!(Brand::default(), Brand::named(launcher::DEFAULT_BRAND_NAME));
+}
+
+#[test]
 fn return_to_joins_an_existing_query() {
     assert_eq!(
         launcher::with_return_to("https://hub.example/login?prompt=none", "https://a.example/"),

@@ -62,6 +62,7 @@ impl Site {
 #[event(fetch)]
 async fn fetch(req: Request, env: Env, ctx: Context) -> Result<Response> {
     let started = Date::now().as_millis();
+    common::brand::load(&env);
     let url = req.url()?;
     let host = url.host_str().unwrap_or_default().to_owned();
     let host = match url.port() {

@@ -110,7 +110,7 @@ pub fn decide_login(input: JsValue) -> Result<JsValue, JsValue> {
         Rule::LicenseBarredFromHubLogin(it) | Rule::ImplicitException(it) => Some(it),
         _ => None,
     };
-    let brand = input.brand.as_deref().unwrap_or("KaseyaOne");
+    let brand = input.brand.as_deref().unwrap_or(launcher::DEFAULT_BRAND_NAME);
     write(&LoginOutput {
         outcome: decision.outcome,
         rule: decision.rule.code(),

@@ -7,7 +7,7 @@ use minijinja::{Environment, Value, context};
 use worker::{Headers, Response, Result};
 
 use super::Fail;
-use crate::common::html;
+use crate::common::{brand, html};
 use crate::hub::SignedIn;
 
 const TEMPLATES: [(&str, &str); 5] = [
@@ -30,7 +30,7 @@ fn templates() -> &'static Environment<'static> {
 /// Renders `name` with `ctx` plus `brand` and `user`.
 pub fn render(name: &str, user: &SignedIn, ctx: Value) -> String {
     let who = context! { name => user.name, email => user.email, is_admin => user.is_admin };
-    let base = context! { brand => crate::gate::BRAND, user => who };
+    let base = context! { brand => brand::name(), user => who };
     html::render(templates(), name, context! { ..base, ..ctx })
 }
 

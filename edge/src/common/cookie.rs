@@ -37,11 +37,12 @@ impl CookieSpec<'_> {
 
     /// The cookie's value in a request's `Cookie` header, if present and not empty.
     pub fn read<'h>(&self, cookie_header: &'h str) -> Option<&'h str> {
-        let name = self.full_name();
+        let prefix = if self.https { "__Host-" } else { "" };
+        let is_name = |key: &str| key.strip_prefix(prefix).is_some_and(|rest| rest == self.name);
         cookie_header
             .split(';')
             .filter_map(|it| it.trim().split_once('='))
-            .find(|(key, _)| *key == name)
+            .find(|(key, _)| is_name(key))
             .map(|(_, value)| value.trim())
             .filter(|value| !value.is_empty())
     }

@@ -14,13 +14,13 @@ use worker::{Fetch, Headers, Method, Request, RequestInit, Response, Result};
 
 use crate::common::cookie::CookieSpec;
 use crate::common::sign::{Signer, random_id, sha256_b64};
-use crate::common::vars;
+use crate::common::{brand, vars};
 
 use super::keys::{self, KeySource};
 use super::pages::{Link, Page};
 use super::provision;
 use super::session::{self, GateSession, Sessions, Via};
-use super::{Answer, BRAND, Cx, proxy};
+use super::{Answer, Cx, proxy};
 
 /// How long a started hub login may take.
 pub const LOGIN_STATE_SECS: u32 = 10 * 60;
@@ -101,7 +101,7 @@ async fn start(cx: &Cx<'_>) -> Result<Answer> {
 /// `GET /.onegate/callback?code=&state=`: checks the state, exchanges the code, finishes.
 async fn callback(req: &Request, cx: &Cx<'_>) -> Result<Answer> {
     if let Some(error) = query_param(cx, "error") {
-        let message = format!("{BRAND} did not sign you in ({error}); try again");
+        let message = format!("{} did not sign you in ({error}); try again", brand::name());
         return failed(cx, 401, &message);
     }
     let (Some(code), Some(state)) = (query_param(cx, "code"), query_param(cx, "state")) else {
@@ -119,7 +119,8 @@ async fn callback(req: &Request, cx: &Cx<'_>) -> Result<Answer> {
     };
 
     let Some(token) = exchange(cx, &code, &login.verifier).await else {
-        return failed(cx, 401, &format!("{BRAND} did not confirm the sign-in; start again"));
+        let message = format!("{} did not confirm the sign-in; start again", brand::name());
+        return failed(cx, 401, &message);
     };
     finish(cx, &token, Some(&login.nonce), &login.return_to).await
 }
@@ -174,8 +175,9 @@ async fn finish(cx: &Cx<'_>, token: &str, nonce: Option<&str>, return_to: &str) 
     if !claims.entitlements().contains(&cx.gm.module.id) {
         cx.audit("hub_login", "refuse", "module_access_missing").await;
         let message = format!(
-            "you do not have access to {}; ask your administrator to grant it in {BRAND}",
-            cx.gm.module.name
+            "you do not have access to {}; ask your administrator to grant it in {}",
+            cx.gm.module.name,
+            brand::name()
         );
         let mut answer = failed(cx, 403, &message)?;
         answer.decision = "refuse:module_access_missing".into();
@@ -310,7 +312,7 @@ fn logout(cx: &Cx<'_>) -> Result<Answer> {
         links: vec![
             Link {
                 href: format!("{}/oauth/logout", cx.hub),
-                text: format!("Sign out of {BRAND} too"),
+                text: format!("Sign out of {} too", brand::name()),
             },
             Link {
                 href: cx.sign_in_url(&format!("{}/", cx.gm.module.origin)),
@@ -351,7 +353,7 @@ fn failed(cx: &Cx<'_>, status: u16, message: &str) -> Result<Answer> {
                 href: cx.sign_in_url(&format!("{}/", cx.gm.module.origin)),
                 text: "Start again".into(),
             },
-            Link { href: cx.hub_home(), text: format!("Open {BRAND}") },
+            Link { href: cx.hub_home(), text: format!("Open {}", brand::name()) },
         ],
     };
     Ok(Answer::new(page.respond()?, format!("sign_in_failed:{status}")))

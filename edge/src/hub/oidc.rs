@@ -21,10 +21,11 @@ use serde_json::{Value, json};
 use worker::{Headers, Request, Response, Result};
 
 use super::Hub;
-use super::pages::{self, DEFAULT_BRAND};
+use super::pages;
 use super::session;
 use super::signin::{field, form_fields};
 use super::store::{ClientRecord, Session, User};
+use crate::common::brand;
 use crate::common::sign::{random_id, sha256_b64};
 
 /// Lifetime of ID and access tokens, in seconds.
@@ -560,13 +561,13 @@ pub async fn logout(hub: &Hub, req: &Request) -> Result<Response> {
         }
     }
     let ctx = minijinja::context! {
-        heading => format!("Sign out of {DEFAULT_BRAND}?"),
+        heading => format!("Sign out of {}?", brand::name()),
         message => "This signs you out of the hub and of every module you opened from it.",
         form_action => "/signout",
         form_fields => fields,
         form_button => "Sign out",
     };
-    pages::page(200, "message.html", DEFAULT_BRAND, ctx)
+    pages::page(200, "message.html", brand::name(), ctx)
 }
 
 /// Verifies an `id_token_hint` (signature, issuer, type; an expired hint is still accepted)

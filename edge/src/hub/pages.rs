@@ -7,10 +7,7 @@ use std::sync::OnceLock;
 use minijinja::{Environment, Value, context};
 use worker::{Headers, Response, Result};
 
-use crate::common::html;
-
-/// The brand shown to users when the `BRAND` variable is not set.
-pub const DEFAULT_BRAND: &str = "KaseyaOne";
+use crate::common::{brand, html};
 
 const TEMPLATES: [(&str, &str); 7] = [
     ("base.html", include_str!("templates/base.html")),
@@ -55,13 +52,13 @@ pub fn page(status: u16, name: &str, brand: &str, ctx: Value) -> Result<Response
 
 /// A page with a heading and a message, for errors and confirmations.
 pub fn message(status: u16, heading: &str, message: &str) -> Result<Response> {
-    page(status, "message.html", DEFAULT_BRAND, context! { heading, message })
+    page(status, "message.html", brand::name(), context! { heading, message })
 }
 
 /// A refusal that names the core's stable error code.
 pub fn refusal(status: u16, heading: &str, err: &onegate_core::Error) -> Result<Response> {
     let ctx = context! { heading, message => err.message(), code => err.code() };
-    page(status, "message.html", DEFAULT_BRAND, ctx)
+    page(status, "message.html", brand::name(), ctx)
 }
 
 /// A 303 See Other to `location`, with extra `Set-Cookie` values.

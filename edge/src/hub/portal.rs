@@ -6,8 +6,9 @@ use minijinja::context;
 use worker::{Request, Response, Result};
 
 use super::Hub;
-use super::pages::{self, DEFAULT_BRAND};
+use super::pages;
 use super::session;
+use crate::common::brand;
 
 /// `GET /`: the tiles, or the sign-in form first.
 pub async fn home(hub: &Hub, req: &Request) -> Result<Response> {
@@ -36,5 +37,5 @@ pub async fn home(hub: &Hub, req: &Request) -> Result<Response> {
         name => user.name, email => user.email, is_admin => user.is_admin == 1,
     };
     let ctx = context! { user => user_ctx, tiles, recovery_left };
-    pages::page(200, "home.html", DEFAULT_BRAND, ctx)
+    pages::page(200, "home.html", brand::name(), ctx)
 }

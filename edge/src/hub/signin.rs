@@ -10,10 +10,11 @@ use onegate_core::totp::{self, TotpConfig};
 use onegate_core::{Error, ErrorKind};
 use worker::{Request, Response, Result};
 
-use super::pages::{self, DEFAULT_BRAND};
+use super::pages;
 use super::session::{self, PENDING_SECS, Pending, SESSION_SECS};
 use super::store::User;
 use super::{Hub, password};
+use crate::common::brand;
 use crate::common::sign::random_id;
 
 /// Largest form body the hub reads, in bytes.
@@ -88,7 +89,7 @@ fn query(req: &Request, name: &str) -> Option<String> {
 
 fn signin_page(status: u16, error: Option<&str>, email: &str, return_to: &str) -> Result<Response> {
     let ctx = context! { error, email, return_to };
-    pages::page(status, "signin.html", DEFAULT_BRAND, ctx)
+    pages::page(status, "signin.html", brand::name(), ctx)
 }
 
 /// `GET /signin?return_to=`: the email and password form (or straight on when signed in).
@@ -150,7 +151,7 @@ pub async fn password(hub: &Hub, mut req: Request) -> Result<Response> {
 }
 
 fn totp_page(status: u16, error: Option<&str>) -> Result<Response> {
-    pages::page(status, "totp.html", DEFAULT_BRAND, context! { error })
+    pages::page(status, "totp.html", brand::name(), context! { error })
 }
 
 /// The user of the sign-in in progress, or the answer that restarts sign-in.
@@ -249,9 +250,9 @@ async fn start_session(hub: &Hub, user: &User) -> Result<String> {
 fn enrol_page(status: u16, user: &User, error: Option<&str>) -> Result<Response> {
     let secret_text = user.totp_pending.clone().unwrap_or_default();
     let secret = totp::base32_decode(&secret_text).unwrap_or_default();
-    let uri = totp::otpauth_uri(DEFAULT_BRAND, &user.email, &secret, TotpConfig::default());
+    let uri = totp::otpauth_uri(brand::name(), &user.email, &secret, TotpConfig::default());
     let ctx = context! { error, secret => secret_text, uri };
-    pages::page(status, "enrol.html", DEFAULT_BRAND, ctx)
+    pages::page(status, "enrol.html", brand::name(), ctx)
 }
 
 /// `GET /signin/enrol`: the secret and `otpauth://` URI to add to an authenticator app.
@@ -301,7 +302,7 @@ pub async fn enrol(hub: &Hub, mut req: Request) -> Result<Response> {
     let cookie = start_session(hub, &user).await?;
     let body = pages::render(
         "recovery.html",
-        DEFAULT_BRAND,
+        brand::name(),
         context! { codes, return_to => pending.return_to },
     );
     let mut res = pages::respond(200, body)?;

@@ -7,11 +7,8 @@ use minijinja::{Environment, Value, context};
 use worker::{Headers, Response, Result};
 
 use super::Fail;
-use crate::common::html;
+use crate::common::{brand, html};
 use crate::hub::SignedIn;
-
-/// The brand shown when the `BRAND` variable is not set (the hub's default).
-pub const BRAND: &str = "KaseyaOne";
 
 const TEMPLATES: [(&str, &str); 9] = [
     ("base.html", include_str!("../hub/templates/base.html")),
@@ -41,7 +38,7 @@ pub fn user_ctx(user: &SignedIn) -> Value {
 
 /// Renders `name` with `ctx` plus `brand`, `user` and `section` (the current nav entry).
 pub fn render(name: &str, user: &SignedIn, section: &str, ctx: Value) -> String {
-    let base = context! { brand => BRAND, user => user_ctx(user), section };
+    let base = context! { brand => brand::name(), user => user_ctx(user), section };
     html::render(templates(), name, context! { ..base, ..ctx })
 }
 
