@@ -49,14 +49,10 @@ use serde::Deserialize;
 use worker::wasm_bindgen::JsValue;
 use worker::{Date, Env, Headers, Method, Request, Response, Result, Url};
 
-use crate::common::vars;
+use crate::common::{brand, vars};
 use config::GateModule;
 use pages::{Link, Page};
 use session::{GateSession, Sessions, Via};
-
-/// The brand named in refusal pages and the launcher. FIXME: per-tenant branding is not stored
-/// yet; every tenant shows core's default ("KaseyaOne").
-pub const BRAND: &str = "KaseyaOne";
 
 /// How often a hub session is re-checked for sign-out, per isolate.
 pub const REVOCATION_CHECK_SECS: i64 = 30;
@@ -136,8 +132,9 @@ impl Cx<'_> {
 
     /// The refusal page for `decision`, with status 403.
     pub fn refusal(&self, decision: LoginDecision) -> Result<Answer> {
-        let message = decision.rule.explain(BRAND);
-        let mut links = vec![Link { href: self.hub_home(), text: format!("Open {BRAND}") }];
+        let message = decision.rule.explain(brand::name());
+        let open_hub = format!("Open {}", brand::name());
+        let mut links = vec![Link { href: self.hub_home(), text: open_hub }];
         if decision.rule.module_credentials_remain() {
             links.push(Link {
                 href: format!("{}{}", self.gm.module.origin, self.gm.login_path),
@@ -436,7 +433,7 @@ pub fn launcher_input(cx: &Cx<'_>, session: Option<&GateSession>) -> LauncherInp
             .unwrap_or_else(|| cx.url.to_string()),
         sign_in_url: format!("{}/.onegate/login", cx.gm.module.origin),
         hub_home: cx.hub_home(),
-        brand: Default::default(),
+        brand: brand::current().clone(),
     }
 }
 
