@@ -9,7 +9,7 @@ use std::path::Path;
 
 use anyhow::{Context, Result, bail};
 
-use crate::{Profile, proc};
+use crate::{Profile, proc, wasm_names};
 
 /// Crates built as Workers, each with its wrangler config. The demo is optional until it exists.
 const WORKERS: [(&str, &str); 2] = [("edge", "wrangler.toml"), ("demo", "demo/wrangler.toml")];
@@ -49,7 +49,13 @@ pub fn worker(root: &Path, dir: &str, profile: Profile) -> Result<()> {
     cmd.env("WASM_BINDGEN_BIN", wasm_bindgen)
         .env("WASM_OPT_BIN", wasm_opt)
         .env("ESBUILD_BIN", esbuild);
-    proc::run(&mut cmd)
+    proc::run(&mut cmd)?;
+    if profile == Profile::Release && std::env::var_os("ONEGATE_KEEP_WASM_NAMES").is_none() {
+        let wasm = root.join(dir).join("build").join("index_bg.wasm");
+        let saved = wasm_names::strip(&wasm)?;
+        println!("xtask: {dir}: dropped the wasm name section ({saved} bytes)");
+    }
+    Ok(())
 }
 
 /// The launcher widget and npm package: `node web/build.mjs` (writes `web/pkg/`), with the same

@@ -11,6 +11,7 @@ mod proc;
 mod servers;
 mod setup;
 mod test;
+mod wasm_names;
 
 use std::path::PathBuf;
 
