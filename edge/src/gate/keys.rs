@@ -84,7 +84,7 @@ struct Cached {
 
 thread_local! {
     static REMOTE: RefCell<HashMap<String, Cached>> = RefCell::new(HashMap::new());
-    static OWN: RefCell<Option<(String, Rc<KeySet>)>> = const { RefCell::new(None) };
+    static OWN: RefCell<Option<Rc<KeySet>>> = const { RefCell::new(None) };
 }
 
 /// Verifies `token` with the keys of `source`, fetching or refreshing them as the policy says.
@@ -97,8 +97,7 @@ pub async fn verify(
 ) -> Result<VerifiedClaims, Error> {
     match source {
         KeySource::OwnHub => {
-            let config = vars::var(env, "HUB_SIGNING_KEYS").unwrap_or_default();
-            let keys = own_keys(&config)?;
+            let keys = own_keys(env)?;
             token::verify_with(token, &keys, expect, now, &WebCrypto).await
         }
         KeySource::Remote(url) => verify_remote(env, url, token, expect, now).await,
@@ -125,16 +124,16 @@ pub fn own_jwks_json(config: &str) -> Result<String, Error> {
     token::jwks_json(&public)
 }
 
-/// The key set of `HUB_SIGNING_KEYS`, parsed once per isolate (again when the value changes).
-fn own_keys(config: &str) -> Result<Rc<KeySet>, Error> {
-    let cached = OWN.with(|it| {
-        it.borrow().as_ref().filter(|(c, _)| c == config).map(|(_, keys)| Rc::clone(keys))
-    });
-    if let Some(keys) = cached {
+/// The key set of `HUB_SIGNING_KEYS`, read and parsed once per isolate: a Worker's variables
+/// are fixed for the life of its isolate (a new value comes with a new deployment, hence a new
+/// isolate), so the variable is not read again on every token.
+fn own_keys(env: &Env) -> Result<Rc<KeySet>, Error> {
+    if let Some(keys) = OWN.with(|it| it.borrow().as_ref().map(Rc::clone)) {
         return Ok(keys);
     }
-    let keys = Rc::new(KeySet::from_jwks_json(&own_jwks_json(config)?)?);
-    OWN.with(|it| *it.borrow_mut() = Some((config.to_owned(), Rc::clone(&keys))));
+    let config = vars::var(env, "HUB_SIGNING_KEYS").unwrap_or_default();
+    let keys = Rc::new(KeySet::from_jwks_json(&own_jwks_json(&config)?)?);
+    OWN.with(|it| *it.borrow_mut() = Some(Rc::clone(&keys)));
     Ok(keys)
 }
 

@@ -7,7 +7,6 @@
 //! imported once. RS256 is left to core (`None`).
 
 use std::cell::RefCell;
-use std::collections::HashMap;
 
 use onegate_core::token::{SignatureAlgorithm, SignatureCheck};
 use worker::js_sys::{Array, Object, Promise, Reflect, Uint8Array};
@@ -35,7 +34,9 @@ extern "C" {
 }
 
 thread_local! {
-    static KEYS: RefCell<HashMap<(u8, Vec<u8>), JsValue>> = RefCell::new(HashMap::new());
+    /// Imported keys: (algorithm tag, raw public key, CryptoKey). A hub publishes a handful of
+    /// keys, so a scan comparing slices beats hashing an owned copy of the key on every token.
+    static KEYS: RefCell<Vec<(u8, Vec<u8>, JsValue)>> = const { RefCell::new(Vec::new()) };
     static ALGORITHMS: RefCell<Option<[Object; 3]>> = const { RefCell::new(None) };
 }
 
@@ -56,7 +57,11 @@ impl SignatureCheck for WebCrypto {
             _ => return None,
         };
         let [ed, ec_import, ec_verify] = algorithms()?;
-        let key = match KEYS.with(|it| it.borrow().get(&(tag, public_key.to_vec())).cloned()) {
+        let cached = KEYS.with(|it| {
+            let keys = it.borrow();
+            keys.iter().find(|(t, raw, _)| *t == tag && raw == public_key).map(|it| it.2.clone())
+        });
+        let key = match cached {
             Some(key) => key,
             None => {
                 let import_with = if tag == 0 { &ed } else { &ec_import };
@@ -64,7 +69,14 @@ impl SignatureCheck for WebCrypto {
                 let raw = Uint8Array::from(public_key);
                 let promise = import_key("raw", &raw, import_with, false, &usages).ok()?;
                 let key = JsFuture::from(promise).await.ok()?;
-                KEYS.with(|it| it.borrow_mut().insert((tag, public_key.to_vec()), key.clone()));
+                KEYS.with(|it| {
+                    let mut keys = it.borrow_mut();
+                    // Bounded: a JWKS holds at most `MAX_KEYS` keys, rotated rarely.
+                    if keys.len() >= 64 {
+                        keys.remove(0);
+                    }
+                    keys.push((tag, public_key.to_vec(), key.clone()));
+                });
                 key
             }
         };
