@@ -55,9 +55,8 @@ pub async fn intercept(mut req: Request, cx: &Cx<'_>) -> Result<Answer> {
             if accepted {
                 // FIXME: an account whose license the module's SCIM endpoint did not tell (or
                 // could not be asked) is not recorded: the insights need the license type.
-                if let Some((name, license)) = account
-                    .as_ref()
-                    .and_then(|it| Some((it.username.as_str(), it.license_type?)))
+                if let Some((name, license)) =
+                    account.as_ref().and_then(|it| Some((it.username.as_str(), it.license_type?)))
                 {
                     cx.record_sign_in(name, license, LoginMethod::ModuleCredentials).await;
                 }
