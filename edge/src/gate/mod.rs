@@ -440,7 +440,7 @@ pub fn launcher_input(cx: &Cx<'_>, session: Option<&GateSession>) -> LauncherInp
 /// The session from the gate's cookie, if genuine, for this module, unexpired and (for hub
 /// logins) not signed out at the hub.
 pub async fn current_session(req: &Request, cx: &Cx<'_>) -> Option<GateSession> {
-    let header = req.headers().get("Cookie").ok().flatten()?;
+    let header = crate::common::cookie::cookie_header(req.headers())?;
     let value = session::cookie(cx.https).read(&header)?;
     let session = Sessions::new(&cx.secret).open(value, &cx.gm.module.id, cx.now)?;
     if session.tenant != cx.gm.tenant_id {
