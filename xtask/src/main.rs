@@ -81,8 +81,12 @@ fn run() -> Result<()> {
     }
 }
 
-/// The repository root: the parent of this crate's directory.
+/// The repository root: the parent of this crate's directory. `cargo run` names that directory
+/// at run time; the compile-time value is only a fallback, since a binary built from another
+/// checkout sharing the target directory would otherwise act on that checkout.
 fn repo_root() -> PathBuf {
-    let manifest_dir = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    let manifest_dir = std::env::var_os("CARGO_MANIFEST_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")));
     manifest_dir.parent().map(PathBuf::from).unwrap_or(manifest_dir)
 }
