@@ -77,7 +77,7 @@ async function usersNamed(userName) {
 before(async () => {
   if (SKIP) return;
   const port = await freePort();
-  base = `http://127.0.0.1:${port}`;
+  base = `http://localhost:${port}`;
   server = spawn(SERVER_BIN, ['--hostname', '127.0.0.1', '--port', String(port), '--bearer-token', TOKEN],
     { cwd: ROOT, stdio: ['ignore', 'ignore', 'pipe'], detached: false });
   let log = '';

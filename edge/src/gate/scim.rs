@@ -269,24 +269,55 @@ impl<'a> ScimClient<'a> {
         path: &str,
         body: Option<&Value>,
     ) -> Result<(u16, Value), ScimFailure> {
-        let unreachable = |_| ScimFailure::Module("could not be reached".to_owned());
-        let headers = Headers::new();
-        headers.set("Authorization", &format!("Bearer {}", self.token)).map_err(unreachable)?;
-        headers.set("Accept", "application/scim+json").map_err(unreachable)?;
-        headers.set(MODULE_HEADER, self.module).map_err(unreachable)?;
-        let mut init = RequestInit::new();
-        init.with_method(method);
-        if let Some(body) = body {
-            headers.set("Content-Type", "application/scim+json").map_err(unreachable)?;
-            init.with_body(Some(body.to_string().into()));
-        }
-        init.with_headers(headers);
+        // Sent again once when the connection drops before an answer, as it does when the runtime
+        // reuses a connection an HTTP/1.0 module has closed. Repeating is safe for every call the
+        // gate makes: reads, a PATCH that replaces the level, and a create whose repeat answers
+        // 409 uniqueness, which provisioning resolves by linking the account that exists.
+        let attempts = 2;
         let url = format!("{}{path}", self.base);
-        let req = Request::new_with_init(&url, &init).map_err(unreachable)?;
-        let mut resp = Fetch::Request(req).send().await.map_err(unreachable)?;
+        // Logged without the query: a filter names the user.
+        let shown = format!("{}{}", self.base, path.split('?').next().unwrap_or_default());
+        let mut attempt = 0;
+        let mut resp = loop {
+            attempt += 1;
+            let req = self.request(method.clone(), &url, body).map_err(|err| {
+                worker::console_error!("scim: building a request to {shown} failed: {err}");
+                ScimFailure::Module("could not be reached".to_owned())
+            })?;
+            match Fetch::Request(req).send().await {
+                Ok(resp) => break resp,
+                Err(err) if attempt < attempts => {
+                    let name = method_name(&method);
+                    worker::console_warn!("scim: {name} {shown} failed, once more: {err}");
+                }
+                Err(err) => {
+                    // The base URL is configuration, never personal data; the error says why the
+                    // module could not be reached (refused connection, DNS, TLS).
+                    let name = method_name(&method);
+                    worker::console_error!("scim: {name} {shown} failed: {err}");
+                    return Err(ScimFailure::Module("could not be reached".to_owned()));
+                }
+            }
+        };
         let status = resp.status_code();
         let body = resp.json::<Value>().await.unwrap_or(Value::Null);
         Ok((status, body))
+    }
+
+    /// One SCIM request with the module's bearer token.
+    fn request(&self, method: Method, url: &str, body: Option<&Value>) -> worker::Result<Request> {
+        let headers = Headers::new();
+        headers.set("Authorization", &format!("Bearer {}", self.token))?;
+        headers.set("Accept", "application/scim+json")?;
+        headers.set(MODULE_HEADER, self.module)?;
+        let mut init = RequestInit::new();
+        init.with_method(method);
+        if let Some(body) = body {
+            headers.set("Content-Type", "application/scim+json")?;
+            init.with_body(Some(body.to_string().into()));
+        }
+        init.with_headers(headers);
+        Request::new_with_init(url, &init)
     }
 
     fn unexpected(what: &str, status: u16) -> ScimFailure {
@@ -482,5 +513,17 @@ mod tests {
         assert_eq!(account_from_list(&two), None);
         assert_eq!(account_from_list(&json!({ "Resources": [] })), None);
         assert_eq!(account_from_list(&json!({ "detail": "nope" })), None);
+    }
+}
+
+/// The HTTP method's name, for the log line.
+fn method_name(method: &Method) -> &'static str {
+    match method {
+        Method::Get => "GET",
+        Method::Post => "POST",
+        Method::Patch => "PATCH",
+        Method::Put => "PUT",
+        Method::Delete => "DELETE",
+        _ => "request",
     }
 }
