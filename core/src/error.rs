@@ -1,8 +1,9 @@
 //! The one error type that crosses the core's boundary.
 //!
-//! Every error carries a [`ErrorKind`] with a stable machine code (`"require_hub_login_needs_unified_login"`)
-//! that the edge, the admin screens and JavaScript callers match on, and a lower-case message
-//! written for the person who has to act on it (a tenant admin, a user at a login page).
+//! Every error carries an [`ErrorKind`] with a stable machine code
+//! (`"require_hub_login_needs_unified_login"`) that the edge, the admin screens and JavaScript
+//! callers match on, and a lower-case message written for the person who has to act on it (a
+//! tenant admin, a user at a login page).
 
 use std::fmt;
 

@@ -5,8 +5,8 @@
 //! State lives in the D1 database bound as `DB`. This crate decides nothing itself: every rule
 //! lives in `onegate-core`; the Worker only reads requests, asks the core and writes responses.
 //!
-//! FIXME: only the skeleton exists (host routing, `/healthz`, a placeholder hub page); the hub
-//! and gate routes arrive with the core's decisions.
+//! Each request gets an id and one structured JSON log line (request id, host, route, decision,
+//! milliseconds); tokens, passwords and personal data never appear in it.
 
 use serde_json::json;
 use worker::{

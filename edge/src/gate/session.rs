@@ -4,8 +4,8 @@
 //! The cookie (`onegate`, or `__Host-onegate` on https) holds a small fixed-layout binary
 //! payload (see [`Sessions::seal`]) signed with the key derived for `"gate-session"`: the module
 //! and tenant it is for, how the user signed in, the hub user and hub session ids, the module
-//! username and the modules the hub entitles the user to. It is bound to its module (a cookie from `rmm` never opens on `psa`) and
-//! expires after [`SESSION_SECS`].
+//! username and the modules the hub entitles the user to. It is bound to its module (a cookie
+//! from `rmm` never opens on `psa`) and expires after [`SESSION_SECS`].
 
 use std::cell::RefCell;
 use std::rc::Rc;

@@ -283,8 +283,8 @@ async fn exchange(cx: &Cx<'_>, code: &str, verifier: &str) -> Option<String> {
         return None;
     }
     let json: serde_json::Value = resp.json().await.ok()?;
-    // FIXME: the hub's token endpoint is being written; the hub token for the module is the
-    // `at+jwt` access token when present, else the ID token.
+    // The hub token for the module is the `at+jwt` access token, which carries the same claims
+    // as the ID token; a hub that answers with an ID token only is accepted too.
     ["access_token", "id_token"]
         .into_iter()
         .find_map(|key| json.get(key).and_then(|it| it.as_str()).map(str::to_owned))
