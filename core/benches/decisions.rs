@@ -3,7 +3,7 @@
 //! Run with `cargo bench -p onegate-core --bench decisions`; it takes a few seconds.
 
 use std::hint::black_box;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use onegate_core::access::{self, Moment};
 use onegate_core::launcher::{self, Brand, Entitlement, LauncherInput, Page, SignedInVia};
@@ -18,22 +18,11 @@ mod common;
 #[path = "../tests/token_fixtures/mod.rs"]
 mod fixtures;
 
-/// Runs `op` for about `budget` after a short warm-up; returns ns per call.
-fn time(budget: Duration, mut op: impl FnMut() -> bool) -> f64 {
-    let mut ok = true;
-    for _ in 0..20 {
-        ok &= op();
-    }
-    let start = Instant::now();
-    let mut runs = 0u64;
-    while start.elapsed() < budget {
-        for _ in 0..64 {
-            ok &= black_box(op());
-        }
-        runs += 64;
-    }
-    assert!(ok, "every run must succeed");
-    start.elapsed().as_nanos() as f64 / runs as f64
+mod timing;
+
+/// Runs `op` for about `budget`; returns ns per call.
+fn time(budget: Duration, op: impl FnMut() -> bool) -> f64 {
+    timing::time(budget, 64, op)
 }
 
 fn main() {

@@ -18,10 +18,6 @@ const TEMPLATES: [(&str, &str); 5] = [
     ("admin_message.html", include_str!("templates/admin_message.html")),
 ];
 
-/// No scripts, inline styles only, never framed, forms to the hub only.
-const CSP: &str = "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; \
-     form-action 'self'; frame-ancestors 'none'";
-
 fn templates() -> &'static Environment<'static> {
     static ENV: OnceLock<Environment<'static>> = OnceLock::new();
     ENV.get_or_init(|| html::environment(&TEMPLATES))
@@ -36,14 +32,7 @@ pub fn render(name: &str, user: &SignedIn, ctx: Value) -> String {
 
 /// Renders `name` and answers with `status` and the hub's headers.
 pub fn page(status: u16, name: &str, user: &SignedIn, ctx: Value) -> Result<Response> {
-    let headers = Headers::new();
-    headers.set("Content-Type", "text/html; charset=utf-8")?;
-    headers.set("Cache-Control", "no-store")?;
-    headers.set("Content-Security-Policy", CSP)?;
-    headers.set("X-Content-Type-Options", "nosniff")?;
-    headers.set("Referrer-Policy", "same-origin")?;
-    let body = render(name, user, ctx);
-    Ok(Response::from_html(body)?.with_status(status).with_headers(headers))
+    html::hub_page(status, render(name, user, ctx), html::PORTAL_CSP)
 }
 
 /// A refusal as a page: heading, message and the stable code.

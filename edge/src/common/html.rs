@@ -23,6 +23,29 @@ pub fn render(env: &Environment<'_>, name: &str, ctx: minijinja::Value) -> Strin
     })
 }
 
+/// The sign-in pages' policy: no script at all, inline styles only, never framed. Forms carry
+/// no `form-action`: a sign-in post ends in a redirect to a module's callback, which Chromium
+/// would hold to it.
+pub const SIGN_IN_CSP: &str =
+    "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; frame-ancestors 'none'";
+
+/// The portal's and admin screens' policy: [`SIGN_IN_CSP`], with forms posted to the hub only.
+pub const PORTAL_CSP: &str = "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; \
+     form-action 'self'; frame-ancestors 'none'";
+
+/// An HTML response with the hub's headers: never cached, the policy `csp`, and a referrer sent
+/// to the hub itself only (`no-referrer` would make Chromium send `Origin: null` on the hub's
+/// own form posts, which the same-origin checks refuse).
+pub fn hub_page(status: u16, body: String, csp: &str) -> Result<Response> {
+    let headers = Headers::new();
+    headers.set("Content-Type", "text/html; charset=utf-8")?;
+    headers.set("Cache-Control", "no-store")?;
+    headers.set("Content-Security-Policy", csp)?;
+    headers.set("X-Content-Type-Options", "nosniff")?;
+    headers.set("Referrer-Policy", "same-origin")?;
+    Ok(Response::from_html(body)?.with_status(status).with_headers(headers))
+}
+
 /// An HTML response with `status` that is never cached and runs no inline script.
 pub fn page(status: u16, body: String) -> Result<Response> {
     let headers = Headers::new();

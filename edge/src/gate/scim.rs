@@ -401,6 +401,18 @@ fn encode_segment(id: &str) -> String {
     form_urlencoded::byte_serialize(id.as_bytes()).collect()
 }
 
+/// The HTTP method's name, for the log line.
+fn method_name(method: &Method) -> &'static str {
+    match method {
+        Method::Get => "GET",
+        Method::Post => "POST",
+        Method::Patch => "PATCH",
+        Method::Put => "PUT",
+        Method::Delete => "DELETE",
+        _ => "request",
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -513,17 +525,5 @@ mod tests {
         assert_eq!(account_from_list(&two), None);
         assert_eq!(account_from_list(&json!({ "Resources": [] })), None);
         assert_eq!(account_from_list(&json!({ "detail": "nope" })), None);
-    }
-}
-
-/// The HTTP method's name, for the log line.
-fn method_name(method: &Method) -> &'static str {
-    match method {
-        Method::Get => "GET",
-        Method::Post => "POST",
-        Method::Patch => "PATCH",
-        Method::Put => "PUT",
-        Method::Delete => "DELETE",
-        _ => "request",
     }
 }

@@ -20,8 +20,7 @@ const TEMPLATES: [(&str, &str); 7] = [
 ];
 
 /// No scripts at all, inline styles only, never framed, forms post anywhere the flow redirects.
-pub const CSP: &str = "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; \
-     frame-ancestors 'none'";
+pub const CSP: &str = html::SIGN_IN_CSP;
 
 fn templates() -> &'static Environment<'static> {
     static ENV: OnceLock<Environment<'static>> = OnceLock::new();
@@ -35,14 +34,7 @@ pub fn render(name: &str, brand: &str, ctx: Value) -> String {
 
 /// An HTML response with the hub's headers.
 pub fn respond(status: u16, body: String) -> Result<Response> {
-    let headers = Headers::new();
-    headers.set("Content-Type", "text/html; charset=utf-8")?;
-    headers.set("Cache-Control", "no-store")?;
-    headers.set("Content-Security-Policy", CSP)?;
-    headers.set("X-Content-Type-Options", "nosniff")?;
-    // `no-referrer` would make Chromium send `Origin: null` on the hub's own form posts.
-    headers.set("Referrer-Policy", "same-origin")?;
-    Ok(Response::from_html(body)?.with_status(status).with_headers(headers))
+    html::hub_page(status, body, CSP)
 }
 
 /// Renders `name` and answers with `status`.

@@ -22,10 +22,6 @@ const TEMPLATES: [(&str, &str); 9] = [
     ("portal_message.html", include_str!("templates/portal_message.html")),
 ];
 
-/// The hub's policy: no scripts, inline styles only, never framed, forms to the hub only.
-const CSP: &str = "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; \
-     form-action 'self'; frame-ancestors 'none'";
-
 fn templates() -> &'static Environment<'static> {
     static ENV: OnceLock<Environment<'static>> = OnceLock::new();
     ENV.get_or_init(|| html::environment(&TEMPLATES))
@@ -44,15 +40,7 @@ pub fn render(name: &str, user: &SignedIn, section: &str, ctx: Value) -> String 
 
 /// An HTML response with the hub's headers.
 pub fn respond(status: u16, body: String) -> Result<Response> {
-    let headers = Headers::new();
-    headers.set("Content-Type", "text/html; charset=utf-8")?;
-    headers.set("Cache-Control", "no-store")?;
-    headers.set("Content-Security-Policy", CSP)?;
-    headers.set("X-Content-Type-Options", "nosniff")?;
-    // `same-origin`, not `no-referrer`: with no referrer Chromium sends `Origin: null` on the
-    // portal's own form posts, which the same-origin check would refuse.
-    headers.set("Referrer-Policy", "same-origin")?;
-    Ok(Response::from_html(body)?.with_status(status).with_headers(headers))
+    html::hub_page(status, body, html::PORTAL_CSP)
 }
 
 /// Renders and answers.
