@@ -102,6 +102,7 @@ fn main() {
             time(budget, || {
                 provisioning::plan(ProvisioningInput {
                     module_id: "psa",
+                    module_name: "Demo PSA",
                     user: black_box(&user),
                     entitled: true,
                     settings: &settings,

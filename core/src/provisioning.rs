@@ -18,6 +18,8 @@ use crate::{Error, ErrorKind, Result};
 pub struct ProvisioningInput<'a> {
     /// The module being signed in to.
     pub module_id: &'a str,
+    /// The module's name as users know it, for messages.
+    pub module_name: &'a str,
     /// The hub user signing in.
     pub user: &'a HubUser,
     /// Whether the hub grants the user access to the module.
@@ -149,15 +151,30 @@ impl Plan {
     }
 }
 
+/// Accepts a hub user whose entitlements include `module_id`; the refusal names the module
+/// (`module_name`) and says whom to ask.
+pub fn check_access(entitlements: &[String], module_id: &str, module_name: &str) -> Result<()> {
+    if entitlements.iter().any(|it| it == module_id) {
+        return Ok(());
+    }
+    Err(access_missing(module_name))
+}
+
+fn access_missing(module_name: &str) -> Error {
+    Error::new(
+        ErrorKind::ModuleAccessMissing,
+        format!(
+            "you do not have access to {module_name}; ask your administrator to grant it in the hub"
+        ),
+    )
+}
+
 /// Plans what a hub sign-in of `input.user` does to the module's accounts.
 pub fn plan(input: ProvisioningInput<'_>) -> Result<Plan> {
     let user = input.user;
 
     if !input.entitled {
-        return Err(Error::new(
-            ErrorKind::ModuleAccessMissing,
-            "you do not have access to this module; ask your administrator to grant it in the hub",
-        ));
+        return Err(access_missing(input.module_name));
     }
 
     let resolve =

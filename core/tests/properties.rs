@@ -142,6 +142,7 @@ proptest! {
         let user = HubUser { id: "u1".into(), email, email_verified: verified, groups };
         let got = provisioning::plan(ProvisioningInput {
             module_id: "psa",
+            module_name: "Demo PSA",
             user: &user,
             entitled,
             settings: &settings,

@@ -21,6 +21,7 @@ fn provisioning_on() -> ModuleSettings {
 fn plan(user: &HubUser, settings: &ModuleSettings, accounts: &[ModuleAccount]) -> Result<Plan> {
     provisioning::plan(ProvisioningInput {
         module_id: "psa",
+        module_name: "Demo PSA",
         user,
         entitled: true,
         settings,
@@ -101,6 +102,7 @@ fn user_without_access_to_the_module_is_refused() {
     let user = hub_user("u1", "ann@example.com", true, &[]);
     let got = provisioning::plan(ProvisioningInput {
         module_id: "psa",
+        module_name: "Demo PSA",
         user: &user,
         entitled: false,
         settings: &provisioning_on(),
@@ -229,4 +231,17 @@ fn civil_dates_cover_leap_years_and_the_epoch() {
     for (secs, date) in cases {
         assert_eq!(provisioning::civil_date(secs), date, "{secs}");
     }
+}
+
+#[test]
+fn access_needs_the_module_among_the_entitlements() {
+    let entitlements = strings(&["rmm", "psa"]);
+    assert_eq!(provisioning::check_access(&entitlements, "psa", "Demo PSA"), Ok(()));
+    let err = provisioning::check_access(&entitlements, "psa2", "Demo PSA 2").expect_err("refused");
+    assert_eq!(err.kind(), ErrorKind::ModuleAccessMissing);
+    assert_eq!(
+        err.message(),
+        "you do not have access to Demo PSA 2; ask your administrator to grant it in the hub"
+    );
+    assert!(provisioning::check_access(&[], "psa", "Demo PSA").is_err());
 }

@@ -148,6 +148,7 @@ pub async fn carry_out(
         }
         let input = ProvisioningInput {
             module_id: &cx.gm.module.id,
+            module_name: &cx.gm.module.name,
             user: &facts.user,
             entitled,
             settings: &cx.gm.settings,

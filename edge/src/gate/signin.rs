@@ -8,6 +8,7 @@
 
 use onegate_core::login::Outcome;
 use onegate_core::model::{LicenseType, LoginMethod};
+use onegate_core::provisioning;
 use onegate_core::token::{Expectations, VerifiedClaims};
 use serde::{Deserialize, Serialize};
 use worker::{Fetch, Headers, Method, Request, RequestInit, Response, Result};
@@ -172,14 +173,10 @@ async fn finish(cx: &Cx<'_>, token: &str, nonce: Option<&str>, return_to: &str) 
         return Ok(answer);
     }
 
-    if !claims.entitlements().contains(&cx.gm.module.id) {
-        cx.audit("hub_login", "refuse", "module_access_missing").await;
-        let message = format!(
-            "you do not have access to {}; ask your administrator to grant it in {}",
-            cx.gm.module.name,
-            brand::name()
-        );
-        let mut answer = failed(cx, 403, &message)?;
+    let module = &cx.gm.module;
+    if let Err(err) = provisioning::check_access(claims.entitlements(), &module.id, &module.name) {
+        cx.audit("hub_login", "refuse", err.code()).await;
+        let mut answer = failed(cx, 403, err.message())?;
         answer.decision = "refuse:module_access_missing".into();
         return Ok(answer);
     }
