@@ -56,6 +56,16 @@ INSERT INTO gate_jwks_cache (jwks_url, jwks_json, fetched_at) VALUES (
 ON CONFLICT (jwks_url) DO UPDATE SET
     jwks_json = excluded.jwks_json, fetched_at = excluded.fetched_at;
 
+-- `down`: a module whose origin nobody answers (tenant Initech, nothing else in it), for the
+-- gate's "module not reachable" answer. Unified login off, so every request goes to the origin.
+INSERT OR IGNORE INTO tenants (id, slug, name, created_at)
+VALUES ('t_initech', 'initech', 'Initech (module origin down)', 1767225600);
+INSERT OR IGNORE INTO modules (id, tenant_id, name, origin, upstream, icon)
+VALUES ('down', 't_initech', 'Initech PSA', NULL, 'http://127.0.0.1:9', NULL);
+INSERT INTO module_settings (tenant_id, module_id, settings_json, updated_at)
+VALUES ('t_initech', 'down', '{}', 1767225600)
+ON CONFLICT (tenant_id, module_id) DO UPDATE SET settings_json = excluded.settings_json;
+
 -- ==== hub: demo users, groups, entitlements and OIDC clients ====
 -- Accounts and their TOTP secrets are listed in edge/seed-accounts.txt (printed by
 -- `cargo xtask dev`). Passwords are Argon2id (m=19456 KiB, t=2, p=1). qa1..qa6 exist so each

@@ -1,11 +1,10 @@
 // Browser test: headless Chromium (Debian's, through playwright-core) reaches the hub and a
-// module host by name, as users will, and sees the Worker's answers.
-//
-// FIXME: assert the hub's sign-in page here (title, form, axe with `AxeBuilder` from
-// @axe-core/playwright) once the hub serves one; today the hub routes are a stub.
+// module host by name, as users will, and sees the Worker's answers; the hub's sign-in page is
+// labelled, accessible (axe) and runs under its Content Security Policy without a complaint.
 
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { AxeBuilder } from '@axe-core/playwright';
 import { HUB_URL, launchBrowser, moduleUrl, screenshot } from './harness.mjs';
 
 let browser;
@@ -34,3 +33,27 @@ for (const [url, site] of [
     }
   });
 }
+
+test('the hub sends a signed-out visitor to a labelled, accessible sign-in page', async () => {
+  const page = await browser.newPage();
+  const cspErrors = [];
+  page.on('console', (msg) => {
+    if (/Content Security Policy/i.test(msg.text())) cspErrors.push(msg.text());
+  });
+  try {
+    await page.goto(HUB_URL);
+    assert.equal(new URL(page.url()).pathname, '/signin');
+    assert.equal(await page.title(), 'Sign in · KaseyaOne');
+    await assert.doesNotReject(page.getByRole('heading', { name: 'Sign in to KaseyaOne' }).waitFor());
+    assert.equal(await page.getByLabel('Email').getAttribute('autocomplete'), 'username');
+    assert.equal(await page.getByLabel('Password').getAttribute('type'), 'password');
+    // The email field has the focus, so a user can type at once.
+    assert.equal(await page.evaluate(() => document.activeElement?.id), 'email');
+    const axe = await new AxeBuilder({ page }).analyze();
+    assert.deepEqual(axe.violations.map((it) => `${it.id}: ${it.nodes.map((n) => n.target)}`), []);
+    assert.deepEqual(cspErrors, []);
+    await screenshot(page, 'hub-signin');
+  } finally {
+    await page.close();
+  }
+});

@@ -1,5 +1,6 @@
 // Proxying: the identity the module gets (only the gate's own assertion), the launcher injected
-// into HTML and nothing else, and clear 4xx answers for bad input.
+// into HTML and nothing else, clear 4xx answers for bad input, and a page (not a 5xx from the
+// runtime) when the module's origin does not answer.
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -82,4 +83,20 @@ test('signing out ends the gate session', async () => {
   assert.equal(res.status, 200);
   const cleared = res.headers.getSetCookie().find((it) => it.startsWith('onegate='));
   assert.match(cleared, /Max-Age=0/);
+});
+
+test('a module whose origin does not answer gets a 502 page that says so, for every method', async () => {
+  for (const init of [{}, { method: 'POST', body: 'username=a&password=b' }]) {
+    const res = await fetchAs('down.localhost', '/login', {
+      ...init,
+      headers: { accept: 'text/html', 'content-type': 'application/x-www-form-urlencoded' },
+    });
+    assert.equal(res.status, 502);
+    assert.match(res.headers.get('content-type'), /^text\/html/);
+    const html = await res.text();
+    assert.match(html, /The module is not reachable/);
+    assert.match(html, /Initech PSA/);
+    // The page names no address of the origin.
+    assert.doesNotMatch(html, /127\.0\.0\.1/);
+  }
 });

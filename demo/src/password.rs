@@ -12,7 +12,10 @@ use argon2::{Algorithm, Argon2, Params, Version};
 pub const COST: (u32, u32, u32) = (4096, 2, 1);
 
 /// A hash of the password `"not a password"` at [`COST`], verified when the user is unknown.
-const DUMMY_HASH: &str = "$argon2id$v=19$m=4096,t=2,p=1$aACZyUGaARC1/LyGOREcDg$jbQnhDuiPp3vLmzrFuLg4RNrdRSzLPMwuDtbs9CbGRk";
+const DUMMY_HASH: &str = concat!(
+    "$argon2id$v=19$m=4096,t=2,p=1$aACZyUGaARC1/LyGOREcDg",
+    "$jbQnhDuiPp3vLmzrFuLg4RNrdRSzLPMwuDtbs9CbGRk"
+);
 
 /// Why a password could not be hashed.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -4,9 +4,10 @@
 //!
 //! The gate bench builds the onegate Worker with the release profile (what ships), applies the
 //! migrations and seed to a fresh local D1 under `target/bench/state/`, starts `wrangler dev`
-//! for it and the demo modules (its upstream) (with `GATE_BENCH=on`, which opens the timing route `/.onegate/bench`) and for
-//! `bench/reference-worker/` on free ports, runs `bench/run.mjs`, and stops both by process
-//! group. The runner prints one line per case: both figures in µs per request and their ratio.
+//! for it and the demo modules (its upstream) with `GATE_BENCH=on`, which opens the timing
+//! route `/.onegate/bench`, and for `bench/reference-worker/` on free ports, runs
+//! `bench/run.mjs`, and stops both by process group. The runner prints one line per case: both
+//! figures in µs per request and their ratio.
 //! `cargo xtask bench gate` runs the gate bench alone.
 
 use std::path::Path;

@@ -46,7 +46,10 @@ pub fn resource_types(location: &str) -> Vec<Value> {
             // Every account holds the extension's values (the module's defaults when a
             // creation omits them), so it is required.
             "schemaExtensions": [{ "schema": EXT_URN, "required": true }],
-            "meta": { "resourceType": "ResourceType", "location": format!("{location}/ResourceTypes/User") }
+            "meta": {
+                "resourceType": "ResourceType",
+                "location": format!("{location}/ResourceTypes/User"),
+            }
         }),
         json!({
             "schemas": ["urn:ietf:params:scim:schemas:core:2.0:ResourceType"],

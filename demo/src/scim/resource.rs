@@ -570,9 +570,11 @@ mod tests {
         let ok: &[Row] = &[
             (
                 "replace_level_by_extension_path",
-                r#"{"Operations":[{"op":"replace",
-                    "path":"urn:onegate:params:scim:schemas:extension:module:2.0:User:securityLevel",
-                    "value":"3"}]}"#,
+                concat!(
+                    r#"{"Operations":[{"op":"replace","path":"#,
+                    r#""urn:onegate:params:scim:schemas:extension:module:2.0:User:securityLevel","#,
+                    r#""value":"3"}]}"#
+                ),
                 |f| f.security_level_id == 3,
             ),
             (

@@ -332,8 +332,12 @@ mod tests {
 
     #[test]
     fn own_jwks_lists_every_configured_key() {
-        let config = r#"[{"kid":"a","seed":"4b17a8f346ef3ecaedf8110ea888c123d887a3c9314c82bc104ee05d3a56add9"},
-            {"kid":"b","seed":"0000000000000000000000000000000000000000000000000000000000000001"}]"#;
+        let config = concat!(
+            r#"[{"kid":"a","seed":"#,
+            r#""4b17a8f346ef3ecaedf8110ea888c123d887a3c9314c82bc104ee05d3a56add9"},"#,
+            r#"{"kid":"b","seed":"#,
+            r#""0000000000000000000000000000000000000000000000000000000000000001"}]"#
+        );
         let json = own_jwks_json(config).unwrap_or_default();
         let keys = KeySet::from_jwks_json(&json).ok();
         assert!(keys.as_ref().is_some_and(|k| k.contains("a") && k.contains("b")), "{json}");

@@ -345,12 +345,13 @@ pub async fn pass_through(
     let resp = match proxy::forward(&req, body, &upstream).await {
         Ok(resp) => follow_login_redirect(&req, cx, session, resp),
         Err(err) => {
-            let message = proxy::unreachable_message(&err);
+            // The cause goes to the log; the page names no address of the origin.
+            worker::console_error!("gate: module {} unreachable: {err}", cx.gm.module.id);
             let page = Page {
                 status: 502,
                 module_name: &cx.gm.module.name,
                 heading: "The module is not reachable",
-                message: message.message(),
+                message: "the module did not answer; try again in a moment",
                 rule: None,
                 links: vec![],
             };

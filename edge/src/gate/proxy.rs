@@ -8,8 +8,8 @@
 //! `/.onegate/certs`. Any `Onegate-Assertion` or `X-Onegate-Module` header from the client is
 //! dropped, and so are the gate's own cookies: the module sees only what the gate vouches for.
 
+use onegate_core::Error;
 use onegate_core::token::{self, SigningKey};
-use onegate_core::{Error, ErrorKind};
 use serde::Serialize;
 use worker::wasm_bindgen::JsValue;
 use worker::{Fetch, Headers, Method, Request, RequestInit, RequestRedirect, Response, Result};
@@ -184,17 +184,10 @@ pub fn strip_gate_cookies(header: &str) -> String {
         .join("; ")
 }
 
-/// Why the module could not be reached, as a page-ready message.
-pub fn unreachable_message(err: &worker::Error) -> Error {
-    Error::new(
-        ErrorKind::ValueInvalid,
-        format!("the module could not be reached ({err}); try again in a moment"),
-    )
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use onegate_core::ErrorKind;
     use onegate_core::token::{Expectations, KeySet};
 
     #[test]

@@ -471,7 +471,10 @@ mod tests {
     fn scim_users_become_core_accounts() {
         let user = json!({
             "id": "12", "userName": "Tech", "active": true,
-            "emails": [{ "value": "old@x.example" }, { "value": "tech@x.example", "primary": true }],
+            "emails": [
+                { "value": "old@x.example" },
+                { "value": "tech@x.example", "primary": true },
+            ],
             MODULE_EXTENSION: { "securityLevel": "3", "licenseType": "Contractor" },
         });
         let account = module_account(&user, ScimProfile::Onegate).expect("an account");
@@ -515,7 +518,8 @@ mod tests {
     #[test]
     fn only_a_single_active_match_counts() {
         let ext = "urn:onegate:params:scim:schemas:extension:module:2.0:User";
-        let user = |name: &str, active: bool| json!({ "userName": name, "active": active, ext: { "licenseType": "Contractor" } });
+        let license = json!({ "licenseType": "Contractor" });
+        let user = |name: &str, on: bool| json!({ "userName": name, "active": on, ext: license });
         let one = json!({ "Resources": [user("c", true), user("old", false)] });
         assert_eq!(
             account_from_list(&one),

@@ -72,8 +72,12 @@ fn hex32(text: &str) -> Option<[u8; 32]> {
 mod tests {
     use super::*;
 
-    const TWO: &str = r#"[{"kid":"new","seed":"4b17a8f346ef3ecaedf8110ea888c123d887a3c9314c82bc104ee05d3a56add9"},
-        {"kid":"old","seed":"0000000000000000000000000000000000000000000000000000000000000001"}]"#;
+    const TWO: &str = concat!(
+        r#"[{"kid":"new","seed":"#,
+        r#""4b17a8f346ef3ecaedf8110ea888c123d887a3c9314c82bc104ee05d3a56add9"},"#,
+        r#"{"kid":"old","seed":"#,
+        r#""0000000000000000000000000000000000000000000000000000000000000001"}]"#
+    );
 
     #[test]
     fn first_key_signs_and_all_are_published() {

@@ -50,7 +50,10 @@ fn oauth_error(status: u16, error: &str, err: &Error) -> Result<Response> {
 
 fn config_error(problem: &str) -> Result<Response> {
     worker::console_error!("hub: signing keys unusable: {problem}");
-    let body = json!({ "error": "server_error", "error_description": "the hub's signing keys are not configured" });
+    let body = json!({
+        "error": "server_error",
+        "error_description": "the hub's signing keys are not configured",
+    });
     json_response(503, &body)
 }
 
