@@ -35,7 +35,9 @@ for (const [url, site] of [
 }
 
 test('the hub sends a signed-out visitor to a labelled, accessible sign-in page', async () => {
-  const page = await browser.newPage();
+  // axe needs a page of an explicit context.
+  const context = await browser.newContext();
+  const page = await context.newPage();
   const cspErrors = [];
   page.on('console', (msg) => {
     if (/Content Security Policy/i.test(msg.text())) cspErrors.push(msg.text());
@@ -54,6 +56,6 @@ test('the hub sends a signed-out visitor to a labelled, accessible sign-in page'
     assert.deepEqual(cspErrors, []);
     await screenshot(page, 'hub-signin');
   } finally {
-    await page.close();
+    await context.close();
   }
 });

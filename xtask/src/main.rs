@@ -26,6 +26,8 @@ commands:
   build   build the Worker bundles (release profile by default; --dev for a quick build)
   dev     setup + build + migrate + seed, then serve the hub on :8787 and the demo on :8788
   test    fmt, clippy, native tests, core tests in wasm, Worker builds, end-to-end tests
+  e2e     build (--dev by default), then only the end-to-end suites, or the files named
+          (`cargo xtask e2e tests/gate-rules.test.mjs`)
   bench   the crates' benchmarks, then the gate against a jose reference Worker in workerd
           (`bench gate` for the gate alone)";
 
@@ -56,9 +58,11 @@ fn run() -> Result<()> {
 
     let mut profile = None;
     let mut only_gate = false;
+    let mut files = Vec::new();
     for flag in flags {
         match flag.as_str() {
             "gate" if command == "bench" => only_gate = true,
+            file if command == "e2e" && file.ends_with(".mjs") => files.push(file.to_owned()),
             "--release" => profile = Some(Profile::Release),
             "--dev" => profile = Some(Profile::Dev),
             other => bail!("unknown option {other:?}\n\n{USAGE}"),
@@ -72,6 +76,7 @@ fn run() -> Result<()> {
         "build" => build::run(&root, profile.unwrap_or(Profile::Release)),
         "dev" => servers::dev(&root, profile.unwrap_or(Profile::Dev)),
         "test" => test::run(&root, profile.unwrap_or(Profile::Dev)),
+        "e2e" => test::end_to_end_only(&root, profile.unwrap_or(Profile::Dev), &files),
         "bench" => bench::run(&root, only_gate),
         "help" | "--help" | "-h" => {
             println!("{USAGE}");

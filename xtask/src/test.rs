@@ -85,7 +85,7 @@ pub fn run(root: &Path, profile: Profile) -> Result<()> {
         Ok((build::run(root, profile).is_ok(), Counts::default()))
     });
     if built {
-        stage(&mut tally, "end-to-end", || end_to_end(root));
+        stage(&mut tally, "end-to-end", || end_to_end(root, &[]));
     } else {
         tally.record(
             "end-to-end (not run: build failed)",
@@ -176,8 +176,22 @@ fn node_counts(out: &str) -> Counts {
     counts
 }
 
-/// Fresh state, migrations and seed, servers on free ports, `node --test tests/`, servers down.
-fn end_to_end(root: &Path) -> Result<(bool, Counts)> {
+/// `cargo xtask e2e [FILE...]`: setup, the Worker builds, then the end-to-end suites (only
+/// `files` when any are named), with the same summary line as `test`.
+pub fn end_to_end_only(root: &Path, profile: Profile, files: &[String]) -> Result<()> {
+    setup::run(root)?;
+    build::run(root, profile)?;
+    let (ok, counts) = end_to_end(root, files)?;
+    println!("tests: {} passed, {} failed", counts.passed, counts.failed);
+    if !ok || counts.failed > 0 {
+        std::process::exit(1);
+    }
+    Ok(())
+}
+
+/// Fresh state, migrations and seed, servers on free ports, `node --test` over `files` (every
+/// suite in `tests/` when empty), servers down.
+fn end_to_end(root: &Path, files: &[String]) -> Result<(bool, Counts)> {
     let state = root.join("target").join("e2e").join("state");
     if state.exists() {
         std::fs::remove_dir_all(&state)?;
@@ -196,7 +210,12 @@ fn end_to_end(root: &Path) -> Result<(bool, Counts)> {
     }
 
     let mut node = proc::command("node", root);
-    node.args(["--test", "--test-reporter=tap", "tests/"]).envs(ports.env());
+    node.args(["--test", "--test-reporter=tap"]).envs(ports.env());
+    if files.is_empty() {
+        node.arg("tests/");
+    } else {
+        node.args(files);
+    }
     let result = proc::run_captured(&mut node);
     drop(running);
 
