@@ -159,6 +159,20 @@ pub fn decide(attempt: LoginAttempt<'_>) -> LoginDecision {
     }
 }
 
+/// Decides an attempt before the module account has been looked up, when that is possible.
+///
+/// The gate learns a user's license type from the module, which can be slow or unreachable.
+/// This answers the decision `decide` would give for every possible license (and for no
+/// account at all), so a refusal such as the LiveMobile rule or hub login on a module without
+/// unified login needs no lookup. `None` means the license type can change the outcome, so the
+/// account has to be looked up first. The attempt's own `license_type` is ignored.
+pub fn decide_before_lookup(attempt: LoginAttempt<'_>) -> Option<LoginDecision> {
+    let with = |license_type| decide(LoginAttempt { license_type, ..attempt });
+    let first = with(None);
+    let settled = LicenseType::ALL.into_iter().all(|it| with(Some(it)) == first);
+    settled.then_some(first)
+}
+
 fn allow(rule: Rule) -> LoginDecision {
     LoginDecision { outcome: Outcome::Allow, rule }
 }

@@ -63,7 +63,57 @@ const ROWS: &[Row] = &[
     Row { name: "contractor_is_an_implicit_exception", mode: Mode::Required, client: Browser, method: ModuleCredentials, user: "carl", license: Some(Contractor), outcome: Outcome::Allow, rule: Rule::ImplicitException(Contractor) },
     Row { name: "user_exception_does_not_open_hub_login_to_a_barred_license", mode: Mode::Required, client: Browser, method: HubLogin, user: "Excepted.User", license: Some(Contractor), outcome: Outcome::Refuse, rule: Rule::LicenseBarredFromHubLogin(Contractor) },
     Row { name: "hub_login_is_accepted_while_required", mode: Mode::Required, client: Browser, method: HubLogin, user: "ann", license: Some(Full), outcome: Outcome::Allow, rule: Rule::HubLoginAccepted },
+    Row { name: "live_mobile_hub_login_is_refused_while_unified_login_is_off", mode: Mode::Off, client: LiveMobile, method: HubLogin, user: "ann", license: Some(Full), outcome: Outcome::Refuse, rule: Rule::HubLoginNotEnabled },
 ];
+
+/// One row of [`decisions_that_need_no_lookup`]: `None` when the license must be looked up.
+struct EarlyRow {
+    name: &'static str,
+    mode: Mode,
+    client: Client,
+    method: LoginMethod,
+    user: &'static str,
+    early: Option<Rule>,
+}
+
+#[rustfmt::skip]
+const EARLY_ROWS: &[EarlyRow] = &[
+    EarlyRow { name: "live_mobile_is_refused_before_any_lookup", mode: Mode::Required, client: LiveMobile, method: ModuleCredentials, user: "ann", early: Some(Rule::LiveMobileRefused) },
+    EarlyRow { name: "hub_login_without_unified_login_is_refused_before_any_lookup", mode: Mode::Off, client: Browser, method: HubLogin, user: "ann", early: Some(Rule::HubLoginNotEnabled) },
+    EarlyRow { name: "optional_hub_login_lets_module_credentials_through_without_a_lookup", mode: Mode::Unified, client: Browser, method: ModuleCredentials, user: "ann", early: Some(Rule::ModuleCredentialsAccepted) },
+    EarlyRow { name: "hub_login_needs_the_license_to_refuse_barred_types", mode: Mode::Unified, client: Browser, method: HubLogin, user: "ann", early: None },
+    EarlyRow { name: "required_hub_login_needs_the_license_to_find_implicit_exceptions", mode: Mode::Required, client: Browser, method: ModuleCredentials, user: "ann", early: None },
+    EarlyRow { name: "a_listed_exception_still_needs_the_license_when_required", mode: Mode::Required, client: Browser, method: ModuleCredentials, user: "Excepted.User", early: None },
+];
+
+#[test]
+fn decisions_that_need_no_lookup() {
+    let mut failures = Vec::new();
+    for row in EARLY_ROWS {
+        let settings = settings(row.mode);
+        let attempt = LoginAttempt {
+            settings: &settings,
+            client: row.client,
+            method: row.method,
+            username: Some(row.user),
+            license_type: None,
+        };
+        let got = login::decide_before_lookup(attempt);
+        if got.map(|it| it.rule) != row.early {
+            failures.push(format!("{}: expected {:?}, got {got:?}", row.name, row.early));
+        }
+        // Whatever it settles on is what the full decision says for every license.
+        if let Some(early) = got {
+            for license in [None, Some(Full), Some(Contractor), Some(DashboardUser)] {
+                let full = login::decide(LoginAttempt { license_type: license, ..attempt });
+                if full != early {
+                    failures.push(format!("{}: {license:?} decides {full:?}", row.name));
+                }
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
 
 #[test]
 fn every_login_rule() {

@@ -1,5 +1,7 @@
 //! Module-credential logins: the gate intercepts the module's login form post, reads only the
-//! username, looks up the account's license over SCIM and asks core. `SendToHub` answers a
+//! username, looks up the account's license over SCIM (unless core can decide without it) and
+//! asks core. When the license matters and the module cannot be asked, the user gets a 503 page
+//! that says so: a barred license is never mistaken for one that must use the hub. `SendToHub` answers a
 //! redirect to the hub login (the password is never forwarded), `Refuse` the refusal page, and
 //! `Allow` forwards the form unchanged to the module. A login the module accepts (a redirect
 //! that sets a cookie) gets a gate session marked "module credentials", so the launcher shows
@@ -11,7 +13,7 @@ use onegate_core::model::LoginMethod;
 use worker::{Request, Result};
 
 use super::pages::{Link, Page};
-use super::scim::{self, Lookup};
+use super::scim::{self, Lookup, ScimFailure};
 use super::session::{self, GateSession, Sessions, Via};
 use super::{Answer, Cx, pass_through};
 
@@ -34,12 +36,23 @@ pub async fn intercept(mut req: Request, cx: &Cx<'_>) -> Result<Answer> {
     }
 
     let username = username_of(&body);
-    let account = match username.as_deref() {
-        Some(name) => scim::find(cx, Lookup::Username(name)).await,
-        None => None,
+    let early = cx.decide_before_lookup(LoginMethod::ModuleCredentials, username.as_deref());
+    let account = match (early, username.as_deref()) {
+        // A refusal needs no account; neither does a form without a username.
+        (Some(it), _) if it.outcome != Outcome::Allow => None,
+        (_, None) => None,
+        (_, Some(name)) => match scim::find(cx, Lookup::Username(name)).await {
+            Ok(account) => account,
+            // Without SCIM the gate never learns licenses: an account counts as Full.
+            Err(ScimFailure::NotConfigured) => None,
+            // Only the insights miss this sign-in; the decision did not need the license.
+            Err(_) if early.is_some() => None,
+            Err(failure) => return license_unknown(cx, &failure).await,
+        },
     };
     let license = account.as_ref().and_then(|it| it.license_type);
-    let decision = cx.decide(LoginMethod::ModuleCredentials, username.as_deref(), license);
+    let decision = early
+        .unwrap_or_else(|| cx.decide(LoginMethod::ModuleCredentials, username.as_deref(), license));
     cx.audit("module_login", outcome_code(decision.outcome), decision.rule.code()).await;
 
     match decision.outcome {
@@ -78,6 +91,33 @@ pub async fn intercept(mut req: Request, cx: &Cx<'_>) -> Result<Answer> {
             Ok(answer)
         }
     }
+}
+
+/// The 503 page for a login whose decision needs the account's license type when the module
+/// cannot tell it: nothing is forwarded, and trying again is the way forward.
+async fn license_unknown(cx: &Cx<'_>, failure: &ScimFailure) -> Result<Answer> {
+    worker::console_error!(
+        "gate: module {} license lookup: {}",
+        cx.gm.module.id,
+        failure.message()
+    );
+    cx.audit("module_login", "unavailable", "license_lookup_failed").await;
+    let message = format!(
+        "{} could not tell your account's license type, which decides whether you may use \
+         this form; try again in a moment",
+        cx.gm.module.name
+    );
+    let page = Page {
+        status: 503,
+        module_name: &cx.gm.module.name,
+        heading: "Your account could not be checked",
+        message: &message,
+        rule: None,
+        links: vec![back(cx)],
+    };
+    let mut resp = page.respond()?;
+    resp.headers_mut().set("Retry-After", "5")?;
+    Ok(Answer::new(resp, "license_lookup_failed"))
 }
 
 /// The `username` field of a urlencoded form, trimmed; nothing else is read.

@@ -39,32 +39,41 @@ pub enum Lookup<'a> {
     Email(&'a str),
 }
 
-/// The one active account matching `lookup`, `None` when there is none, several, or the module
-/// cannot be asked (no SCIM token, unreachable): core then treats the license as unknown.
-pub async fn find(cx: &Cx<'_>, lookup: Lookup<'_>) -> Option<Account> {
-    let base = scim_base(cx)?;
-    let token = cx.gm.scim_token.as_deref()?;
-    let filter = match lookup {
-        Lookup::Username(it) => format!("userName eq {}", quote(it)?),
-        Lookup::Email(it) => format!("emails.value eq {}", quote(it)?),
+/// The one active account matching `lookup`: `Ok(None)` when the module has none (or several),
+/// an error when the module cannot be asked (no SCIM configured, unreachable, an unexpected
+/// answer), so the caller can tell "no such account" from "unknown".
+pub async fn find(cx: &Cx<'_>, lookup: Lookup<'_>) -> Result<Option<Account>, ScimFailure> {
+    let (Some(base), Some(token)) = (scim_base(cx), cx.gm.scim_token.as_deref()) else {
+        return Err(ScimFailure::NotConfigured);
     };
+    let filter = match lookup {
+        Lookup::Username(it) => quote(it).map(|it| format!("userName eq {it}")),
+        Lookup::Email(it) => quote(it).map(|it| format!("emails.value eq {it}")),
+    };
+    // No account holds an empty, control-character or 256+ byte name.
+    let Some(filter) = filter else { return Ok(None) };
     let query: String =
         form_urlencoded::Serializer::new(String::new()).append_pair("filter", &filter).finish();
     let url = format!("{base}/Users?{query}");
 
+    let failure = |what: &str| ScimFailure::Module(what.to_owned());
     let headers = Headers::new();
-    headers.set("Authorization", &format!("Bearer {token}")).ok()?;
-    headers.set("Accept", "application/scim+json").ok()?;
-    headers.set(MODULE_HEADER, &cx.gm.upstream_module).ok()?;
+    let set = |name: &str, value: &str| {
+        headers.set(name, value).map_err(|_| failure("could not be asked"))
+    };
+    set("Authorization", &format!("Bearer {token}"))?;
+    set("Accept", "application/scim+json")?;
+    set(MODULE_HEADER, &cx.gm.upstream_module)?;
     let mut init = RequestInit::new();
     init.with_method(Method::Get).with_headers(headers);
-    let req = Request::new_with_init(&url, &init).ok()?;
-    let mut resp = Fetch::Request(req).send().await.ok()?;
+    let req = Request::new_with_init(&url, &init).map_err(|_| failure("could not be asked"))?;
+    let mut resp = Fetch::Request(req).send().await.map_err(|_| failure("could not be reached"))?;
     if resp.status_code() != 200 {
-        return None;
+        return Err(ScimFailure::Module(format!("answered {}", resp.status_code())));
     }
-    let body: Value = resp.json().await.ok()?;
-    account_from_list(&body)
+    let body: Value =
+        resp.json().await.map_err(|_| failure("answered something other than JSON"))?;
+    Ok(account_from_list(&body))
 }
 
 /// The module's SCIM base URL: its configured base, else `<upstream>/scim/v2`.

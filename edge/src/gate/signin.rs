@@ -155,6 +155,7 @@ async fn finish(cx: &Cx<'_>, token: &str, nonce: Option<&str>, return_to: &str) 
         Some(url) => KeySource::Remote(url.clone()),
         None => KeySource::OwnHub,
     };
+    let own_hub = source == KeySource::OwnHub;
     let expect = Expectations::new(cx.hub.clone(), cx.gm.module.id.clone());
     let claims = match keys::verify(cx.env, &source, token, &expect, cx.now).await {
         Ok(claims) => claims,
@@ -179,6 +180,14 @@ async fn finish(cx: &Cx<'_>, token: &str, nonce: Option<&str>, return_to: &str) 
         let mut answer = failed(cx, 403, err.message())?;
         answer.decision = "refuse:module_access_missing".into();
         return Ok(answer);
+    }
+
+    // Refusals that no license type changes (LiveMobile, unified login off) need no module.
+    if let Some(early) = cx.decide_before_lookup(LoginMethod::HubLogin, None)
+        && early.outcome != Outcome::Allow
+    {
+        cx.audit("hub_login", "refuse", early.rule.code()).await;
+        return cx.refusal(early);
     }
 
     let facts = match provision::gather(cx, &claims).await {
@@ -212,7 +221,11 @@ async fn finish(cx: &Cx<'_>, token: &str, nonce: Option<&str>, return_to: &str) 
         tenant: cx.gm.tenant_id.clone(),
         via: Via::Hub,
         sub: Some(claims.subject().to_owned()),
-        sid: claims.session_id().map(str::to_owned),
+        // Sign-out is noticed through the hub's sessions in this Worker's D1, so only a token
+        // of the own hub brings a session id to check.
+        // FIXME: a gate trusting a remote hub (`gate_hubs.jwks_url`) cannot see that hub's
+        // sign-outs; that needs OIDC back-channel logout. Its sessions end with their 8 hours.
+        sid: claims.session_id().filter(|_| own_hub).map(str::to_owned),
         username: Some(done.username),
         modules: claims.entitlements().to_vec(),
         exp: cx.now + i64::from(session::SESSION_SECS),
