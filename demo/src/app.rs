@@ -110,7 +110,12 @@ pub async fn module_request(
         return scim::handle(req, env, module, base, rest).await;
     }
 
-    match (req.method(), path) {
+    // HEAD is GET without the body, which the runtime drops from the answer.
+    let method = match req.method() {
+        Method::Head => Method::Get,
+        other => other,
+    };
+    match (method, path) {
         (Method::Get, "/healthz") => Response::ok("ok"),
         (Method::Get, "/assets/demo.css") => css(),
         (Method::Get, "/") => home(&req, env, module, base).await,

@@ -1,19 +1,24 @@
 //! Launcher injection: streams a module's HTML through lol_html and appends, before `</body>`,
 //! the session's launcher data (core's `LauncherInput` as JSON, `<` escaped as `\u003c` so it
 //! can never close its script element), a preload of the launcher's wasm and its module script,
-//! as `web/README.md` describes (with the versioned URLs of [`super::assets`]). Responses that
-//! are not `text/html` pass through untouched.
+//! as `web/README.md` describes (with the versioned URLs of [`super::assets`]). Any element of
+//! the module's own with the data block's id is removed, so page content cannot choose the
+//! launcher's links. Responses that are not `text/html`, or have no body, pass through
+//! untouched.
 
 use std::cell::RefCell;
 use std::rc::Rc;
 
 use futures_util::StreamExt;
 use lol_html::html_content::ContentType;
-use lol_html::{HtmlRewriter, Settings, element};
+use lol_html::{HtmlRewriter, OutputSink, Settings, element};
 use onegate_core::launcher::LauncherInput;
-use worker::{Response, Result};
+use worker::{Response, ResponseBody, Result};
 
 use super::assets::Asset;
+
+/// Elements carrying the launcher data's id, which only the gate may write.
+const DATA_SELECTOR: &str = "#onegate-launcher-data";
 
 /// True when the response is an HTML document the launcher belongs in.
 pub fn is_html(resp: &Response) -> bool {
@@ -44,8 +49,13 @@ pub fn escape_json_for_html(json: &str) -> String {
         .replace('\u{2029}', "\\u2029")
 }
 
-/// The response with `snippet` appended inside `<body>`, streamed chunk by chunk.
+/// The response with `snippet` appended inside `<body>`, streamed chunk by chunk. A response
+/// without a body to rewrite (the answer to a `HEAD`, a 204 or 304 labelled `text/html`) is
+/// returned as it is.
 pub fn inject(mut resp: Response, snippet: String) -> Result<Response> {
+    if !matches!(resp.body(), ResponseBody::Stream(_)) {
+        return Ok(resp);
+    }
     let status = resp.status_code();
     let headers = resp.headers().clone();
     // The body changes length, and the module's CSP must allow the launcher script; the
@@ -55,13 +65,8 @@ pub fn inject(mut resp: Response, snippet: String) -> Result<Response> {
 
     let out = Rc::new(RefCell::new(Vec::<u8>::new()));
     let sink = Rc::clone(&out);
-    let mut rewriter = Some(HtmlRewriter::new(
-        Settings::new().append_element_content_handler(element!("body", move |el| {
-            el.append(&snippet, ContentType::Html);
-            Ok(())
-        })),
-        move |chunk: &[u8]| sink.borrow_mut().extend_from_slice(chunk),
-    ));
+    let mut rewriter =
+        Some(rewriter(snippet, move |chunk: &[u8]| sink.borrow_mut().extend_from_slice(chunk)));
 
     let stream = body.map(Some).chain(futures_util::stream::once(async { None })).map(
         move |item| -> Result<Vec<u8>> {
@@ -83,6 +88,26 @@ pub fn inject(mut resp: Response, snippet: String) -> Result<Response> {
     );
 
     Ok(Response::from_stream(stream)?.with_status(status).with_headers(headers))
+}
+
+/// The streaming rewriter: drops the module's own data blocks and appends `snippet` to the
+/// body, writing the result to `sink`.
+fn rewriter<'h, O: OutputSink>(snippet: String, sink: O) -> HtmlRewriter<'h, O> {
+    HtmlRewriter::new(
+        Settings::new()
+            // Only the gate says what the launcher shows: a data block of the module's own
+            // (say, in user content) is dropped. What a handler inserts is not parsed again,
+            // so the gate's block survives.
+            .append_element_content_handler(element!(DATA_SELECTOR, |el| {
+                el.remove();
+                Ok(())
+            }))
+            .append_element_content_handler(element!("body", move |el| {
+                el.append(&snippet, ContentType::Html);
+                Ok(())
+            })),
+        sink,
+    )
 }
 
 #[cfg(test)]
@@ -110,6 +135,44 @@ mod tests {
         assert!(data < preload && preload < script && script < usize::MAX, "{html}");
         assert!(html.contains("type=\"application/wasm\" crossorigin>"), "{html}");
         assert!(!html.contains("<b>"), "data is escaped: {html}");
+    }
+
+    /// `html` through the rewriter in chunks of `size` bytes.
+    fn rewrite(html: &str, snippet: &str, size: usize) -> String {
+        let mut out = Vec::new();
+        let mut rw = rewriter(snippet.to_owned(), |chunk: &[u8]| out.extend_from_slice(chunk));
+        for chunk in html.as_bytes().chunks(size) {
+            rw.write(chunk).unwrap_or_else(|err| panic!("write: {err}"));
+        }
+        rw.end().unwrap_or_else(|err| panic!("end: {err}"));
+        String::from_utf8(out).unwrap_or_default()
+    }
+
+    #[test]
+    fn the_snippet_lands_at_the_end_of_the_body_and_impostors_go() {
+        let gate = r#"<script type="application/json" id="onegate-launcher-data">{"g":1}</script>"#;
+        let rows = [
+            ("plain_page", "<html><body><p>hi</p></body></html>", "<p>hi</p>"),
+            (
+                "module_data_block_is_dropped",
+                r#"<body><p>a</p><script type="application/json" id="onegate-launcher-data">{"evil":1}</script></body>"#,
+                "<p>a</p>",
+            ),
+            (
+                "any_element_with_the_id_is_dropped",
+                r#"<body><div id="onegate-launcher-data">{"evil":1}</div><p>b</p></body>"#,
+                "<p>b</p>",
+            ),
+        ];
+        for (name, html, kept) in rows {
+            for size in [1, 7, 4096] {
+                let out = rewrite(html, gate, size);
+                assert!(out.contains(kept), "{name}/{size}: {out}");
+                assert!(!out.contains("evil"), "{name}/{size}: {out}");
+                assert_eq!(out.matches("onegate-launcher-data").count(), 1, "{name}/{size}: {out}");
+                assert!(out.contains(&format!("{gate}</body>")), "{name}/{size}: {out}");
+            }
+        }
     }
 
     #[test]
