@@ -65,6 +65,46 @@ VALUES ('down', 't_initech', 'Initech PSA', NULL, 'http://127.0.0.1:9', NULL);
 INSERT INTO module_settings (tenant_id, module_id, settings_json, updated_at)
 VALUES ('t_initech', 'down', '{}', 1767225600)
 ON CONFLICT (tenant_id, module_id) DO UPDATE SET settings_json = excluded.settings_json;
+-- `strict`: the demo PSA with hub login required, whose SCIM endpoint nobody answers, so the
+-- gate cannot learn a module-credential user's license type.
+INSERT OR IGNORE INTO modules (id, tenant_id, name, origin, upstream, icon)
+VALUES ('strict', 't_initech', 'Initech Strict PSA', NULL, 'var:ONEGATE_DEMO_URL', NULL);
+INSERT INTO module_settings (tenant_id, module_id, settings_json, updated_at)
+VALUES ('t_initech', 'strict', '{"unified_login":true,"require_hub_login":true}', 1767225600)
+ON CONFLICT (tenant_id, module_id) DO UPDATE SET settings_json = excluded.settings_json;
+INSERT INTO gate_modules
+    (tenant_id, module_id, upstream_module, login_path, public_paths_json, scim_token, scim_base)
+VALUES ('t_initech', 'strict', 'psa', '/login', '["/assets/"]', 'dev-scim-psa',
+        'http://127.0.0.1:9/scim/v2')
+ON CONFLICT (tenant_id, module_id) DO UPDATE SET
+    scim_token = excluded.scim_token, scim_base = excluded.scim_base;
+-- `broken`: stored login settings that do not parse (written by hand), which the gate refuses
+-- to guess about.
+INSERT OR IGNORE INTO modules (id, tenant_id, name, origin, upstream, icon)
+VALUES ('broken', 't_initech', 'Initech Broken PSA', NULL, 'var:ONEGATE_DEMO_URL', NULL);
+INSERT INTO module_settings (tenant_id, module_id, settings_json, updated_at)
+VALUES ('t_initech', 'broken', '{"unified_login":"yes"', 1767225600)
+ON CONFLICT (tenant_id, module_id) DO UPDATE SET settings_json = excluded.settings_json;
+
+-- Tenants Hooli and Pied Piper trust an external hub whose JWKS endpoint the end-to-end tests
+-- serve themselves (ONEGATE_PROBE_URL): Hooli's answers as the test says, Pied Piper's never
+-- answers. Unified login is off on both modules, so a token whose key verifies is refused by
+-- that rule (403) and one whose key does not is refused at the token check (401), and neither
+-- module is ever asked anything.
+INSERT OR IGNORE INTO tenants (id, slug, name, created_at) VALUES
+    ('t_hooli', 'hooli', 'Hooli (external hub, JWKS served by the tests)', 1767225600),
+    ('t_pied', 'pied', 'Pied Piper (external hub that never answers)', 1767225600);
+INSERT OR IGNORE INTO modules (id, tenant_id, name, origin, upstream, icon) VALUES
+    ('hooli', 't_hooli', 'Hooli PSA', NULL, 'http://127.0.0.1:9', NULL),
+    ('pied', 't_pied', 'Pied Piper PSA', NULL, 'http://127.0.0.1:9', NULL);
+INSERT INTO module_settings (tenant_id, module_id, settings_json, updated_at) VALUES
+    ('t_hooli', 'hooli', '{}', 1767225600),
+    ('t_pied', 'pied', '{}', 1767225600)
+ON CONFLICT (tenant_id, module_id) DO UPDATE SET settings_json = excluded.settings_json;
+INSERT INTO gate_hubs (tenant_id, jwks_url) VALUES
+    ('t_hooli', 'var:ONEGATE_PROBE_URL/hooli/jwks.json'),
+    ('t_pied', 'var:ONEGATE_PROBE_URL/pied/jwks.json')
+ON CONFLICT (tenant_id) DO UPDATE SET jwks_url = excluded.jwks_url;
 
 -- ==== hub: demo users, groups, entitlements and OIDC clients ====
 -- Accounts and their TOTP secrets are listed in edge/seed-accounts.txt (printed by

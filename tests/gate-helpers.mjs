@@ -32,7 +32,11 @@ export function jws(header, claims, { key = hubKey, sign } = {}) {
 
 export const now = () => Math.floor(Date.now() / 1000);
 
-/** Hub token claims for `email` on `module`, as the hub issues them. */
+/**
+ * Hub token claims for `email` on `module`, as the hub issues them, but without a `sid`: the
+ * gate treats a hub session it cannot find as signed out, and these tokens have none behind
+ * them. Pass `{ sid }` to test that.
+ */
 export function hubClaims(module, email, extra = {}) {
   const tenant = module === 'ops' ? 't_globex' : 't_acme';
   return {
@@ -40,7 +44,6 @@ export function hubClaims(module, email, extra = {}) {
     aud: module,
     sub: `hub-${email.split('@')[0]}`,
     tid: tenant,
-    sid: `sid-${crypto.randomUUID()}`,
     email,
     email_verified: true,
     name: email,

@@ -31,15 +31,27 @@ pub enum Site {
 }
 
 impl Site {
-    /// Routes a host name: a single extra label in front of the hub host names a module; anything
-    /// else (the hub host itself, an IP address) is the hub.
+    /// Routes a host name. With the hub's host known (`hub.example.com`, from
+    /// `ONEGATE_HUB_URL`), that host is the hub and `<module>.hub.example.com` a module; any
+    /// other host, and every host when the hub's is not known, routes by its first label: a
+    /// single label (`localhost`) or an IP address is the hub, `psa.<anything>` the module `psa`.
     ///
-    /// FIXME: assumes the hub host is a single label (`localhost`); a deployed hub host such as
-    /// `hub.example.com` needs the hub host name from configuration.
-    pub fn from_host(host: &str) -> Site {
+    /// FIXME: a module on a registered origin of its own (`psa.acme.example`) routes by its
+    /// first label only, which must then be its module id; routing by the `modules.origin`
+    /// column needs a D1 lookup before the site is known.
+    pub fn from_host(host: &str, hub_host: Option<&str>) -> Site {
         let host = host.trim_end_matches('.').to_ascii_lowercase();
         if host.parse::<std::net::IpAddr>().is_ok() {
             return Site::Hub;
+        }
+        if let Some(hub) = hub_host.map(|it| it.trim_end_matches('.').to_ascii_lowercase()) {
+            if host == hub {
+                return Site::Hub;
+            }
+            let label = host.strip_suffix(hub.as_str()).and_then(|it| it.strip_suffix('.'));
+            if let Some(label) = label.filter(|it| !it.is_empty() && !it.contains('.')) {
+                return Site::Module(label.to_string());
+            }
         }
 
         match host.split_once('.') {
@@ -69,7 +81,8 @@ async fn fetch(req: Request, env: Env, ctx: Context) -> Result<Response> {
         Some(port) => format!("{host}:{port}"),
         None => host,
     };
-    let site = Site::from_host(url.host_str().unwrap_or_default());
+    let hub_host = configured_hub_host(&env);
+    let site = Site::from_host(url.host_str().unwrap_or_default(), hub_host.as_deref());
     let request_id = request_id(&req);
 
     let (answer, decision) = match (req.method(), url.path(), &site) {
@@ -104,6 +117,22 @@ async fn fetch(req: Request, env: Env, ctx: Context) -> Result<Response> {
     };
     console_log!("{}", log.line());
     Ok(response)
+}
+
+thread_local! {
+    static HUB_HOST: std::cell::OnceCell<Option<String>> = const { std::cell::OnceCell::new() };
+}
+
+/// The host of `ONEGATE_HUB_URL`, read once per isolate (a Worker's variables only change
+/// with a new deployment, which starts new isolates).
+fn configured_hub_host(env: &Env) -> Option<String> {
+    HUB_HOST.with(|it| {
+        it.get_or_init(|| {
+            let url = common::vars::var(env, "ONEGATE_HUB_URL")?;
+            worker::Url::parse(&url).ok()?.host_str().map(str::to_owned)
+        })
+        .clone()
+    })
 }
 
 /// Cloudflare's `cf-ray` when present, a random id otherwise.
@@ -153,15 +182,26 @@ mod tests {
 
     #[test]
     fn host_names_route_to_hub_or_module() {
+        let module = |it: &str| Site::Module(it.into());
         let table = [
-            ("localhost", Site::Hub),
-            ("127.0.0.1", Site::Hub),
-            ("psa.localhost", Site::Module("psa".into())),
-            ("PSA.localhost.", Site::Module("psa".into())),
-            (".localhost", Site::Hub),
+            ("localhost", None, Site::Hub),
+            ("127.0.0.1", None, Site::Hub),
+            ("psa.localhost", None, module("psa")),
+            ("PSA.localhost.", None, module("psa")),
+            (".localhost", None, Site::Hub),
+            ("psa.localhost", Some("localhost"), module("psa")),
+            ("localhost", Some("localhost"), Site::Hub),
+            ("hub.example.com", Some("hub.example.com"), Site::Hub),
+            ("HUB.example.com.", Some("hub.example.com"), Site::Hub),
+            ("psa.hub.example.com", Some("hub.example.com"), module("psa")),
+            ("a.b.hub.example.com", Some("hub.example.com"), module("a")),
+            ("psa.acme.example", Some("hub.example.com"), module("psa")),
+            ("evilhub.example.com", Some("hub.example.com"), module("evilhub")),
+            // Without the hub host, a deployed hub would be taken for a module named `hub`.
+            ("hub.example.com", None, module("hub")),
         ];
-        for (host, expected) in table {
-            assert_eq!(Site::from_host(host), expected, "host {host}");
+        for (host, hub, expected) in table {
+            assert_eq!(Site::from_host(host, hub), expected, "host {host} hub {hub:?}");
         }
     }
 }

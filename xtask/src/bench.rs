@@ -75,7 +75,11 @@ fn gate(root: &Path) -> Result<()> {
         servers::migrate_and_seed(root, site, &state)?;
     }
 
-    let ports = Ports { edge: servers::free_port()?, demo: servers::free_port()? };
+    let ports = Ports {
+        edge: servers::free_port()?,
+        demo: servers::free_port()?,
+        probe: servers::free_port()?,
+    };
     let reference_port = servers::free_port()?;
     // The demo modules are the gate's upstream (sign-in looks the user up there).
     let mut demo = None;

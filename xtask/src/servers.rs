@@ -54,6 +54,9 @@ pub struct Ports {
     pub edge: u16,
     /// The demo module Worker.
     pub demo: u16,
+    /// A port the end-to-end tests listen on themselves: a stand-in external hub whose JWKS
+    /// endpoint they control (tenant Hooli's gate fetches from it). Nobody listens in `dev`.
+    pub probe: u16,
 }
 
 impl Ports {
@@ -71,6 +74,12 @@ impl Ports {
             ("ONEGATE_DEMO_PORT", self.demo.to_string()),
             // The issuer of the gate's Onegate-Assertion, which the demo checks.
             ("GATE_ISSUER", format!("http://localhost:{}", self.edge)),
+            ("ONEGATE_PROBE_URL", format!("http://127.0.0.1:{}", self.probe)),
+            ("ONEGATE_PROBE_PORT", self.probe.to_string()),
+            // Local servers only: the gate accepts hub tokens posted to /.onegate/dev/token,
+            // which the end-to-end tests and the bench mint. Never in wrangler.toml, so no
+            // deployment from it has the route.
+            ("GATE_DEV_TOKENS", "on".to_owned()),
         ]
     }
 }
@@ -173,7 +182,7 @@ pub fn dev(root: &Path, profile: Profile) -> Result<()> {
     build::run(root, profile)?;
 
     let state = dev_state(root);
-    let ports = Ports { edge: 8787, demo: 8788 };
+    let ports = Ports { edge: 8787, demo: 8788, probe: 8789 };
     let sites = present_sites(root);
     for site in &sites {
         migrate_and_seed(root, site, &state)?;

@@ -201,7 +201,11 @@ fn end_to_end(root: &Path, files: &[String]) -> Result<(bool, Counts)> {
         servers::migrate_and_seed(root, site, &state)?;
     }
 
-    let ports = Ports { edge: servers::free_port()?, demo: servers::free_port()? };
+    let ports = Ports {
+        edge: servers::free_port()?,
+        demo: servers::free_port()?,
+        probe: servers::free_port()?,
+    };
     let mut running = Vec::new();
     for site in &sites {
         let mut server = servers::start(root, site, ports, &state, true)?;

@@ -46,12 +46,17 @@ pub fn hub_page(status: u16, body: String, csp: &str) -> Result<Response> {
     Ok(Response::from_html(body)?.with_status(status).with_headers(headers))
 }
 
-/// An HTML response with `status` that is never cached and runs no inline script.
+/// The gate's own pages' policy (refusals, sign-in failures): no script, never framed, so a
+/// refusal cannot be dressed up inside another site.
+pub const GATE_CSP: &str =
+    "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; frame-ancestors 'none'";
+
+/// An HTML response with `status` that is never cached, runs no script and is never framed.
 pub fn page(status: u16, body: String) -> Result<Response> {
     let headers = Headers::new();
     headers.set("Content-Type", "text/html; charset=utf-8")?;
     headers.set("Cache-Control", "no-store")?;
-    headers.set("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'")?;
+    headers.set("Content-Security-Policy", GATE_CSP)?;
     headers.set("X-Content-Type-Options", "nosniff")?;
     Ok(Response::from_html(body)?.with_status(status).with_headers(headers))
 }

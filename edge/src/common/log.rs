@@ -13,7 +13,7 @@ pub struct RequestLog<'a> {
     pub request_id: &'a str,
     /// The host the request arrived at.
     pub host: &'a str,
-    /// The path, without the query string.
+    /// The path, without the query string; [`route`] hides what may name a person.
     pub route: &'a str,
     /// What the edge decided (`proxy`, `send_to_hub`, `refuse:live_mobile_refused`, ...).
     pub decision: &'a str,
@@ -29,7 +29,7 @@ impl RequestLog<'_> {
         json!({
             "request_id": self.request_id,
             "host": self.host,
-            "route": self.route,
+            "route": route(self.route),
             "decision": self.decision,
             "status": self.status,
             "ms": self.ms,
@@ -38,9 +38,40 @@ impl RequestLog<'_> {
     }
 }
 
+/// The path as logged: a segment that holds an email address (`@`, also percent-encoded) or a
+/// long run of digits (a phone or account number in a module's URL) becomes `:redacted`; the
+/// rest of the path stays, so routes remain readable.
+pub fn route(path: &str) -> String {
+    let personal = |segment: &str| {
+        let lower = segment.to_ascii_lowercase();
+        let digits = segment.chars().filter(char::is_ascii_digit).count();
+        lower.contains('@') || lower.contains("%40") || digits >= 9
+    };
+    path.split('/')
+        .map(|it| if personal(it) { ":redacted" } else { it })
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn routes_keep_their_shape_and_lose_what_names_a_person() {
+        let rows = [
+            ("/login", "/login"),
+            ("/support/tickets/tk_01hx", "/support/tickets/tk_01hx"),
+            ("/users/ann@acme.example/edit", "/users/:redacted/edit"),
+            ("/users/ann%40acme.example", "/users/:redacted"),
+            ("/contacts/+15551234567", "/contacts/:redacted"),
+            ("/tickets/12345", "/tickets/12345"),
+            ("/", "/"),
+        ];
+        for (path, logged) in rows {
+            assert_eq!(route(path), logged, "{path}");
+        }
+    }
 
     #[test]
     fn the_line_is_json_with_exactly_the_allowed_fields() {

@@ -39,6 +39,9 @@ pub struct GateModule {
     pub upstream_module: String,
     /// The login settings, as validated by core when they were written.
     pub settings: ModuleSettings,
+    /// True when the stored settings no longer parse: the gate then answers every request
+    /// with a page that says so instead of guessing (and `settings` holds the defaults).
+    pub settings_unreadable: bool,
     /// The path of the module's login form (`/login`).
     pub login_path: String,
     /// Path prefixes anyone may load without a session (the login page's stylesheet, say).
@@ -90,7 +93,14 @@ impl GateModule {
 
     /// True when `path` is the login form or under one of the public prefixes.
     pub fn is_public(&self, path: &str) -> bool {
-        path == self.login_path || self.public_paths.iter().any(|it| path.starts_with(it.as_str()))
+        self.is_login_path(path) || self.public_paths.iter().any(|it| path.starts_with(it.as_str()))
+    }
+
+    /// True when `path` is the module's login page as a module might route it: percent-escapes
+    /// decoded, trailing slashes and ASCII case ignored (`/Login/` and `/%6Cogin` are `/login`),
+    /// so a spelling of the path cannot carry module credentials past the login rules.
+    pub fn is_login_path(&self, path: &str) -> bool {
+        same_path(path, &self.login_path)
     }
 }
 
@@ -173,13 +183,12 @@ async fn read(env: &Env, id: &str, hub_origin: &str) -> Result<Option<GateModule
         })
         .collect();
 
-    // Settings are validated by core before they are written; a row that no longer parses
-    // (written by hand, say) falls back to the defaults: every unified-login feature off.
-    let settings = row
-        .settings_json
-        .as_deref()
-        .and_then(|it| serde_json::from_str(it).ok())
-        .unwrap_or_default();
+    // Settings are validated by core before they are written. A row that no longer parses
+    // (written by hand, say) must not quietly switch required hub login off: the gate then
+    // refuses to guess (`settings_unreadable`). No row at all is a module never configured.
+    let parsed = row.settings_json.as_deref().map(serde_json::from_str::<ModuleSettings>);
+    let settings_unreadable = matches!(parsed, Some(Err(_)));
+    let settings = parsed.and_then(Result::ok).unwrap_or_default();
     let public_paths = row
         .public_paths_json
         .as_deref()
@@ -198,6 +207,7 @@ async fn read(env: &Env, id: &str, hub_origin: &str) -> Result<Option<GateModule
         upstream: resolve_upstream(env, &row.upstream),
         upstream_module,
         settings,
+        settings_unreadable,
         login_path: row.login_path.unwrap_or_else(|| "/login".to_owned()),
         public_paths,
         scim_token: row.scim_token,
@@ -205,7 +215,9 @@ async fn read(env: &Env, id: &str, hub_origin: &str) -> Result<Option<GateModule
             .scim_base
             .as_deref()
             .filter(|it| !it.is_empty())
-            .and_then(|it| resolve_upstream(env, it)),
+            // A variable that is not set leaves a URL no fetch reaches: unknown keys fail
+            // closed rather than the tenant falling back to this Worker's own hub.
+            .map(|it| resolve_upstream(env, it).unwrap_or_else(|| it.to_owned())),
         scim_profile: ScimProfile::parse(row.scim_profile.as_deref()),
         // Written by hand or by a test; a list that does not parse gives no levels, and the
         // gate then says the module's levels are not configured.
@@ -214,9 +226,25 @@ async fn read(env: &Env, id: &str, hub_origin: &str) -> Result<Option<GateModule
             .as_deref()
             .and_then(|it| serde_json::from_str(it).ok())
             .unwrap_or_default(),
-        jwks_url: row.jwks_url.filter(|it| !it.is_empty()),
+        jwks_url: row
+            .jwks_url
+            .as_deref()
+            .filter(|it| !it.is_empty())
+            // A variable that is not set leaves a URL no fetch reaches: unknown keys fail
+            // closed rather than the tenant falling back to this Worker's own hub.
+            .map(|it| resolve_upstream(env, it).unwrap_or_else(|| it.to_owned())),
         tenant_modules,
     }))
+}
+
+/// Whether two request paths name the same page, as [`GateModule::is_login_path`] compares.
+pub fn same_path(a: &str, b: &str) -> bool {
+    let norm = |path: &str| {
+        let decoded = percent_encoding::percent_decode_str(path).decode_utf8_lossy();
+        let trimmed = decoded.trim_end_matches('/');
+        (if trimmed.is_empty() { "/" } else { trimmed }).to_ascii_lowercase()
+    };
+    norm(a) == norm(b)
 }
 
 /// A module's registered origin, or `<scheme>://<id>.<hub host>` when none is stored.
@@ -230,10 +258,15 @@ pub fn module_origin(stored: Option<&str>, id: &str, hub_origin: &str) -> String
     }
 }
 
-/// `var:NAME` reads the upstream from the Worker variable `NAME`; anything else is the URL.
+/// `var:NAME` reads the URL from the Worker variable `NAME` (`var:NAME/path` adds a path to
+/// it); anything else is the URL. No trailing slash.
 fn resolve_upstream(env: &Env, stored: &str) -> Option<String> {
     let url = match stored.strip_prefix("var:") {
-        Some(name) => vars::var(env, name)?,
+        Some(rest) => {
+            let (name, path) = rest.split_once('/').map_or((rest, ""), |(n, p)| (n, p));
+            let base = vars::var(env, name)?;
+            if path.is_empty() { base } else { format!("{}/{path}", base.trim_end_matches('/')) }
+        }
         None => stored.to_owned(),
     };
     Some(url.trim_end_matches('/').to_owned())
@@ -241,7 +274,26 @@ fn resolve_upstream(env: &Env, stored: &str) -> Option<String> {
 
 #[cfg(test)]
 mod tests {
-    use super::module_origin;
+    use super::{module_origin, same_path};
+
+    #[test]
+    fn login_path_spellings_are_one_page() {
+        let rows = [
+            ("/login", "/login", true),
+            ("/login/", "/login", true),
+            ("/LOGIN", "/login", true),
+            ("/%6Cogin", "/login", true),
+            ("/login//", "/login", true),
+            ("/", "/", true),
+            ("/login2", "/login", false),
+            ("/logi", "/login", false),
+            ("/api/login", "/login", false),
+            ("/login/x", "/login", false),
+        ];
+        for (path, login, expected) in rows {
+            assert_eq!(same_path(path, login), expected, "{path} vs {login}");
+        }
+    }
 
     #[test]
     fn module_origins_default_to_a_label_in_front_of_the_hub_host() {

@@ -15,11 +15,15 @@
 use std::cell::RefCell;
 use std::collections::HashMap;
 use std::rc::Rc;
+use std::time::Duration;
 
+use futures_util::future::Either;
 use onegate_core::token::{self, Expectations, KeySet, SigningKey, VerifiedClaims};
 use onegate_core::{Error, ErrorKind};
 use serde::Deserialize;
-use worker::{Env, Fetch, Method, Request, RequestInit, wasm_bindgen::JsValue};
+use worker::{
+    AbortController, Delay, Env, Fetch, Method, Request, RequestInit, wasm_bindgen::JsValue,
+};
 
 use super::webcrypto::WebCrypto;
 use crate::common::vars;
@@ -174,50 +178,71 @@ async fn verify_remote(
     token::verify_with(token, &keys, expect, now, &WebCrypto).await
 }
 
-/// Reads the shared cache row for `url` from D1 into the isolate's memory.
+/// Reads the shared cache row for `url` from D1 into the isolate's memory, unless memory holds
+/// a newer document; the later of the two attempt times is kept.
 async fn load_shared(env: &Env, url: &str) {
     #[derive(Deserialize)]
     struct Row {
         jwks_json: String,
         fetched_at: i64,
+        last_attempt: Option<i64>,
     }
     let Ok(db) = env.d1("DB") else { return };
     let Ok(statement) = db
-        .prepare("SELECT jwks_json, fetched_at FROM gate_jwks_cache WHERE jwks_url = ?1")
+        .prepare(
+            "SELECT jwks_json, fetched_at, last_attempt FROM gate_jwks_cache WHERE jwks_url = ?1",
+        )
         .bind(&[JsValue::from_str(url)])
     else {
         return;
     };
     let Ok(Some(row)) = statement.first::<Row>(None).await else { return };
-    let Ok(keys) = KeySet::from_jwks_json(&row.jwks_json) else { return };
+    let keys = KeySet::from_jwks_json(&row.jwks_json).ok().map(Rc::new);
     REMOTE.with(|it| {
-        it.borrow_mut().insert(
-            url.to_owned(),
-            Cached { keys: Some(Rc::new(keys)), fetched_at: row.fetched_at, last_attempt: None },
-        )
+        let mut cache = it.borrow_mut();
+        let entry = cache.entry(url.to_owned()).or_insert_with(|| Cached {
+            keys: None,
+            fetched_at: NEVER,
+            last_attempt: None,
+        });
+        entry.last_attempt = entry.last_attempt.max(row.last_attempt);
+        if keys.is_some() && row.fetched_at > entry.fetched_at {
+            entry.keys = keys;
+            entry.fetched_at = row.fetched_at;
+        }
     });
 }
 
-/// Fetches the JWKS; on success replaces the cached keys in memory and in D1.
+/// `fetched_at` of a cache entry that never held a document.
+const NEVER: i64 = i64::MIN / 2;
+
+/// How long a JWKS fetch may take before the hub counts as unreachable, in milliseconds.
+pub const FETCH_TIMEOUT_MS: u64 = 3_000;
+
+/// Fetches the JWKS if no isolate has tried within the cooldown; on success replaces the
+/// cached keys in memory and in D1. Every attempt counts toward the cooldown, also one that
+/// fails or brings a document that does not parse.
 async fn refetch(env: &Env, url: &str, now: i64) {
     REMOTE.with(|it| {
-        if let Some(c) = it.borrow_mut().get_mut(url) {
-            c.last_attempt = Some(now);
-        }
-    });
-
-    let Some(json) = fetch_jwks(url).await else {
-        // Remember the attempt even when nothing was cached, so the cooldown holds.
-        REMOTE.with(|it| {
-            it.borrow_mut().entry(url.to_owned()).or_insert_with(|| Cached {
-                keys: None,
-                fetched_at: i64::MIN / 2,
-                last_attempt: Some(now),
-            });
+        let mut cache = it.borrow_mut();
+        let entry = cache.entry(url.to_owned()).or_insert_with(|| Cached {
+            keys: None,
+            fetched_at: NEVER,
+            last_attempt: None,
         });
+        entry.last_attempt = Some(now);
+    });
+    if !claim_attempt(env, url, now).await {
+        // Another isolate tried within the cooldown: use what it stored.
+        load_shared(env, url).await;
+        return;
+    }
+
+    let Some(json) = fetch_jwks(url).await else { return };
+    let Ok(keys) = KeySet::from_jwks_json(&json) else {
+        worker::console_error!("gate: the hub's JWKS does not parse; keeping the cached keys");
         return;
     };
-    let Ok(keys) = KeySet::from_jwks_json(&json) else { return };
     REMOTE.with(|it| {
         it.borrow_mut().insert(
             url.to_owned(),
@@ -228,7 +253,8 @@ async fn refetch(env: &Env, url: &str, now: i64) {
     let Ok(db) = env.d1("DB") else { return };
     let upsert = db
         .prepare(
-            "INSERT INTO gate_jwks_cache (jwks_url, jwks_json, fetched_at) VALUES (?1, ?2, ?3) \
+            "INSERT INTO gate_jwks_cache (jwks_url, jwks_json, fetched_at, last_attempt) \
+             VALUES (?1, ?2, ?3, ?3) \
              ON CONFLICT (jwks_url) DO UPDATE SET jwks_json = ?2, fetched_at = ?3",
         )
         .bind(&[JsValue::from_str(url), JsValue::from_str(&json), JsValue::from_f64(now as f64)]);
@@ -237,16 +263,56 @@ async fn refetch(env: &Env, url: &str, now: i64) {
     }
 }
 
-async fn fetch_jwks(url: &str) -> Option<String> {
-    let mut init = RequestInit::new();
-    init.with_method(Method::Get);
-    let req = Request::new_with_init(url, &init).ok()?;
-    let mut resp = Fetch::Request(req).send().await.ok()?;
-    if resp.status_code() != 200 {
-        return None;
+/// Claims the right to fetch `url` now in the shared cache: true unless another isolate tried
+/// within [`COOLDOWN_SECS`]. When D1 cannot be asked the isolate's own cooldown still holds,
+/// so it fetches.
+async fn claim_attempt(env: &Env, url: &str, now: i64) -> bool {
+    let Ok(db) = env.d1("DB") else { return true };
+    let claim = db
+        .prepare(
+            "INSERT INTO gate_jwks_cache (jwks_url, jwks_json, fetched_at, last_attempt) \
+             VALUES (?1, '', 0, ?2) \
+             ON CONFLICT (jwks_url) DO UPDATE SET last_attempt = excluded.last_attempt \
+             WHERE gate_jwks_cache.last_attempt IS NULL OR gate_jwks_cache.last_attempt <= ?3 \
+             RETURNING jwks_url",
+        )
+        .bind(&[
+            JsValue::from_str(url),
+            JsValue::from_f64(now as f64),
+            JsValue::from_f64((now - COOLDOWN_SECS) as f64),
+        ]);
+    let Ok(claim) = claim else { return true };
+    match claim.first::<serde_json::Value>(None).await {
+        Ok(row) => row.is_some(),
+        Err(_) => true,
     }
-    let text = resp.text().await.ok()?;
-    (text.len() <= token::MAX_JWKS_BYTES).then_some(text)
+}
+
+/// The JWKS document at `url`, or `None` when the hub does not answer 200 within
+/// [`FETCH_TIMEOUT_MS`] or answers more than core accepts.
+async fn fetch_jwks(url: &str) -> Option<String> {
+    let controller = AbortController::default();
+    let signal = controller.signal();
+    let fetch = async {
+        let mut init = RequestInit::new();
+        init.with_method(Method::Get);
+        let req = Request::new_with_init(url, &init).ok()?;
+        let mut resp = Fetch::Request(req).send_with_signal(&signal).await.ok()?;
+        if resp.status_code() != 200 {
+            return None;
+        }
+        let text = resp.text().await.ok()?;
+        (text.len() <= token::MAX_JWKS_BYTES).then_some(text)
+    };
+    let timeout = Delay::from(Duration::from_millis(FETCH_TIMEOUT_MS));
+    futures_util::pin_mut!(fetch);
+    match futures_util::future::select(fetch, timeout).await {
+        Either::Left((text, _)) => text,
+        Either::Right(_) => {
+            controller.abort();
+            None
+        }
+    }
 }
 
 /// The `kid` of a token's header, or an empty string; only used to pick the cache step.

@@ -39,7 +39,8 @@ pub fn carry(
 pub fn login_page(location: &str, gate_origin: &str, login_path: &str) -> Option<Url> {
     let base = Url::parse(gate_origin).ok()?;
     let target = base.join(location).ok()?;
-    (target.origin() == base.origin() && target.path() == login_path).then_some(target)
+    (target.origin() == base.origin() && super::config::same_path(target.path(), login_path))
+        .then_some(target)
 }
 
 /// The page a login choice on `page_url` returns to: its [`PARAM`], when core accepts it as a

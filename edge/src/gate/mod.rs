@@ -130,6 +130,22 @@ impl Cx<'_> {
         })
     }
 
+    /// Core's decision for an attempt before the module account is looked up, when the
+    /// account's license type cannot change it (`login::decide_before_lookup`).
+    pub fn decide_before_lookup(
+        &self,
+        method: LoginMethod,
+        username: Option<&str>,
+    ) -> Option<LoginDecision> {
+        login::decide_before_lookup(LoginAttempt {
+            settings: &self.gm.settings,
+            client: self.client,
+            method,
+            username,
+            license_type: None,
+        })
+    }
+
     /// The refusal page for `decision`, with status 403.
     pub fn refusal(&self, decision: LoginDecision) -> Result<Answer> {
         let message = decision.rule.explain(brand::name());
@@ -150,6 +166,25 @@ impl Cx<'_> {
             links,
         };
         Ok(Answer::new(page.respond()?, format!("refuse:{}", decision.rule.code())))
+    }
+
+    /// The 401 page for a request that needs a session first (`decision` says why), with the
+    /// way to the hub login.
+    pub fn sign_in_first(&self, decision: LoginDecision) -> Result<Answer> {
+        let message = decision.rule.explain(brand::name());
+        let links = vec![Link {
+            href: self.sign_in_url(&format!("{}/", self.gm.module.origin)),
+            text: format!("Sign in with {}", brand::name()),
+        }];
+        let page = Page {
+            status: 401,
+            module_name: &self.gm.module.name,
+            heading: "Sign in first",
+            message: &message,
+            rule: Some(decision.rule.code()),
+            links,
+        };
+        Ok(Answer::new(page.respond()?, format!("sign_in_first:{}", decision.rule.code())))
     }
 
     /// A 302 to `location` that also sets or clears cookies.
@@ -256,6 +291,20 @@ pub async fn handle(req: Request, env: &Env, module_id: &str, request_id: &str) 
         return Ok(Answer::new(page.respond()?, "not_configured"));
     };
 
+    if gm.settings_unreadable {
+        worker::console_error!("gate: module {module_id}: stored login settings do not parse");
+        let page = Page {
+            status: 503,
+            module_name: &gm.module.name,
+            heading: "This module's login settings cannot be read",
+            message: "the gate will not guess which login rules apply; a tenant admin can open \
+                      the module's settings in the hub and save them again",
+            rule: None,
+            links: vec![Link { href: format!("{hub}/"), text: "Open the hub".into() }],
+        };
+        return Ok(Answer::new(page.respond()?, "settings_unreadable"));
+    }
+
     let cx = Cx {
         env,
         https: url.scheme() == "https",
@@ -285,17 +334,23 @@ pub async fn handle(req: Request, env: &Env, module_id: &str, request_id: &str) 
 
     let session = current_session(&req, &cx).await;
 
-    if req.method() == Method::Post && path == cx.gm.login_path {
+    if req.method() == Method::Post && cx.gm.is_login_path(&path) {
         return module_login::intercept(req, &cx).await;
     }
 
     if session.is_none() && !cx.gm.is_public(&path) {
         // A visitor without a session would sign in with module credentials: ask core whether
         // that is allowed here, or whether the module requires hub login.
+        // A page is answered with the way to the hub; anything else (a form post, an API call)
+        // cannot follow a redirect usefully and is refused with the rule instead, so no
+        // module credentials reach the module by another path than its login form.
         let decision = cx.decide(LoginMethod::ModuleCredentials, None, None);
-        if decision.outcome == Outcome::SendToHub && req.method() == Method::Get {
-            let location = cx.sign_in_url(cx.url.as_str());
-            return Ok(Answer::new(cx.redirect(&location, &[])?, "send_to_hub"));
+        if decision.outcome == Outcome::SendToHub {
+            if matches!(req.method(), Method::Get | Method::Head) {
+                let location = cx.sign_in_url(cx.url.as_str());
+                return Ok(Answer::new(cx.redirect(&location, &[])?, "send_to_hub"));
+            }
+            return cx.sign_in_first(decision);
         }
     }
 
@@ -377,7 +432,7 @@ fn follow_login_redirect(
     session: Option<&GateSession>,
     mut resp: Response,
 ) -> Response {
-    if !(300..400).contains(&resp.status_code()) || cx.url.path() == cx.gm.login_path {
+    if !(300..400).contains(&resp.status_code()) || cx.gm.is_login_path(cx.url.path()) {
         return resp;
     }
     let location = resp.headers().get("Location").ok().flatten().unwrap_or_default();
@@ -404,7 +459,7 @@ pub fn launcher_input(cx: &Cx<'_>, session: Option<&GateSession>) -> LauncherInp
         Some(Via::ModuleCredentials) => SignedInVia::ModuleCredentials,
         None => SignedInVia::Nobody,
     };
-    let page = if cx.url.path() == cx.gm.login_path {
+    let page = if cx.gm.is_login_path(cx.url.path()) {
         launcher::Page::Login
     } else {
         launcher::Page::Module
@@ -455,12 +510,17 @@ pub async fn current_session(req: &Request, cx: &Cx<'_>) -> Option<GateSession> 
     Some(session)
 }
 
+/// The most hub sessions whose state one isolate remembers.
+const SIDS_KEPT: usize = 4096;
+
 thread_local! {
     static SIDS: RefCell<HashMap<String, (i64, bool)>> = RefCell::new(HashMap::new());
 }
 
 /// True when the hub session `sid` was signed out or expired, re-checked in D1 at most every
-/// [`REVOCATION_CHECK_SECS`] per isolate.
+/// [`REVOCATION_CHECK_SECS`] per isolate. It fails closed: a session the hub does not know
+/// has ended, and so has one that cannot be checked (D1 not answering), without remembering
+/// that answer, so the next request asks again.
 async fn hub_session_ended(cx: &Cx<'_>, sid: &str) -> bool {
     if let Some((at, ended)) = SIDS.with(|it| it.borrow().get(sid).copied())
         && cx.now - at < REVOCATION_CHECK_SECS
@@ -471,30 +531,37 @@ async fn hub_session_ended(cx: &Cx<'_>, sid: &str) -> bool {
     #[derive(Deserialize)]
     struct Row {
         revoked_at: Option<i64>,
-        expires_at: Option<i64>,
+        expires_at: i64,
     }
-    // FIXME: a hub session the hub does not know (tokens minted by the end-to-end tests, or a
-    // hub without the hub_sessions table) counts as live: the token's own expiry and the gate
-    // session's 8 hours still bound it.
     let ended = match query_hub_session(cx, sid).await {
-        Some(Row { revoked_at: Some(_), .. }) => true,
-        Some(Row { expires_at: Some(exp), .. }) => exp <= cx.now,
-        _ => false,
+        Ok(Some(row)) => row.revoked_at.is_some() || row.expires_at <= cx.now,
+        Ok(None) => true,
+        Err(err) => {
+            worker::console_error!("gate: hub session check failed: {err}");
+            return true;
+        }
     };
-    SIDS.with(|it| it.borrow_mut().insert(sid.to_owned(), (cx.now, ended)));
+    SIDS.with(|it| {
+        let mut seen = it.borrow_mut();
+        if seen.len() >= SIDS_KEPT {
+            seen.retain(|_, (at, _)| cx.now - *at < REVOCATION_CHECK_SECS);
+        }
+        if seen.len() >= SIDS_KEPT {
+            seen.clear();
+        }
+        seen.insert(sid.to_owned(), (cx.now, ended));
+    });
     return ended;
 
-    async fn query_hub_session(cx: &Cx<'_>, sid: &str) -> Option<Row> {
-        let db = cx.env.d1("DB").ok()?;
-        db.prepare(
-            "SELECT revoked_at, expires_at FROM hub_sessions WHERE id = ?1 AND tenant_id = ?2",
-        )
-        .bind(&[JsValue::from_str(sid), JsValue::from_str(&cx.gm.tenant_id)])
-        .ok()?
-        .first::<Row>(None)
-        .await
-        .ok()
-        .flatten()
+    async fn query_hub_session(cx: &Cx<'_>, sid: &str) -> Result<Option<Row>> {
+        cx.env
+            .d1("DB")?
+            .prepare(
+                "SELECT revoked_at, expires_at FROM hub_sessions WHERE id = ?1 AND tenant_id = ?2",
+            )
+            .bind(&[JsValue::from_str(sid), JsValue::from_str(&cx.gm.tenant_id)])?
+            .first::<Row>(None)
+            .await
     }
 }
 
