@@ -26,35 +26,38 @@ function tampered() {
 }
 
 const negatives = [
-  ['alg none', () => `${b64u(JSON.stringify(header({ alg: 'none' })))}.${b64u(JSON.stringify(claims()))}.`],
-  ['HS256 signed with the public key', () => jws(header({ alg: 'HS256' }), claims(), { sign: hmacWithPublicKey })],
-  ['RS256 header on the EdDSA key', () => jws(header({ alg: 'RS256' }), claims(), {
+  ['alg none', 'token_algorithm_mismatch', () => `${b64u(JSON.stringify(header({ alg: 'none' })))}.${b64u(JSON.stringify(claims()))}.`],
+  ['HS256 signed with the public key', 'token_algorithm_mismatch', () => jws(header({ alg: 'HS256' }), claims(), { sign: hmacWithPublicKey })],
+  ['RS256 header on the EdDSA key', 'token_algorithm_mismatch', () => jws(header({ alg: 'RS256' }), claims(), {
     sign: (i) => crypto.sign('sha256', Buffer.from(i), rsa) })],
-  ['ES256 header on the EdDSA key', () => jws(header({ alg: 'ES256' }), claims(), {
+  ['ES256 header on the EdDSA key', 'token_algorithm_mismatch', () => jws(header({ alg: 'ES256' }), claims(), {
     sign: (i) => crypto.sign('sha256', Buffer.from(i), { key: ec, dsaEncoding: 'ieee-p1363' }) })],
-  ['expired', () => jws(header(), claims({ iat: now() - 900, exp: now() - 120 }))],
-  ['not yet valid', () => jws(header(), claims({ nbf: now() + 600 }))],
-  ['wrong audience', () => jws(header(), claims({ aud: 'psa' }))],
-  ['wrong issuer', () => jws(header(), claims({ iss: 'http://evil.example' }))],
-  ['issuer with a trailing slash', () => jws(header(), claims({ iss: `${HUB_URL}/` }))],
-  ['crit header', () => jws(header({ crit: ['exp'] }), claims())],
-  ['embedded jwk of the attacker', () => jws(header({ kid: 'attacker', jwk: crypto.createPublicKey(other).export({ format: 'jwk' }) }), claims(), { key: other })],
-  ['signed by another key under the hub kid', () => jws(header(), claims(), { key: other })],
-  ['wrong typ', () => jws(header({ typ: 'JWT' }), claims())],
-  ['tampered payload', tampered],
-  ['oversized', () => jws(header(), claims({ pad: 'x'.repeat(12 * 1024) }))],
-  ['missing sub', () => jws(header(), claims({ sub: undefined }))],
-  ['garbage', () => 'not.a.token'],
-  ['empty', () => ''],
-  ['four segments', () => `${hubToken('rmm', EMAIL)}.x`],
+  ['expired', 'token_expired', () => jws(header(), claims({ iat: now() - 900, exp: now() - 120 }))],
+  ['not yet valid', 'token_not_yet_valid', () => jws(header(), claims({ nbf: now() + 600 }))],
+  ['wrong audience', 'token_audience_mismatch', () => jws(header(), claims({ aud: 'psa' }))],
+  ['wrong issuer', 'token_issuer_mismatch', () => jws(header(), claims({ iss: 'http://evil.example' }))],
+  ['issuer with a trailing slash', 'token_issuer_mismatch', () => jws(header(), claims({ iss: `${HUB_URL}/` }))],
+  ['crit header', 'token_critical_header', () => jws(header({ crit: ['exp'] }), claims())],
+  ['embedded jwk of the attacker', 'token_key_unknown', () => jws(header({ kid: 'attacker', jwk: crypto.createPublicKey(other).export({ format: 'jwk' }) }), claims(), { key: other })],
+  ['signed by another key under the hub kid', 'token_signature_invalid', () => jws(header(), claims(), { key: other })],
+  ['wrong typ', 'token_type_mismatch', () => jws(header({ typ: 'JWT' }), claims())],
+  ['tampered payload', 'token_signature_invalid', tampered],
+  ['oversized', 'token_too_large', () => jws(header(), claims({ pad: 'x'.repeat(12 * 1024) }))],
+  ['missing sub', 'token_claim_missing', () => jws(header(), claims({ sub: undefined }))],
+  ['garbage', 'token_malformed', () => 'not.a.token'],
+  ['empty', 'token_malformed', () => ''],
+  ['four segments', 'token_malformed', () => `${hubToken('rmm', EMAIL)}.x`],
 ];
 
-for (const [name, make] of negatives) {
+for (const [name, code, make] of negatives) {
   test(`token refused (401, no session): ${name}`, async () => {
     const res = await signIn('rmm', make());
     assert.equal(res.status, 401, `${name}: ${res.status}`);
     assert.ok(!setCookies(res).some((it) => it.startsWith('onegate=')), 'no session cookie');
-    assert.match(await res.text(), /Sign-in did not work/);
+    const html = await res.text();
+    assert.match(html, /Sign-in did not work/);
+    // The page names the check that refused it, so a token refused for the wrong reason fails.
+    assert.match(html, new RegExp(`id="onegate-rule">${code}<`), `${name}: expected ${code}`);
   });
 }
 
@@ -74,6 +77,7 @@ test('hub unreachable: a token from an unknown kid fails closed with 401', async
   for (let i = 0; i < 3; i += 1) {
     const res = await signIn('ops', token);
     assert.equal(res.status, 401);
+    assert.match(await res.text(), /id="onegate-rule">token_key_unknown</);
   }
 });
 

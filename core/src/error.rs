@@ -81,6 +81,10 @@ pub enum ErrorKind {
     TokenNotYetValid,
     /// A required claim is missing.
     TokenClaimMissing,
+    /// `tid` is not the tenant the module belongs to.
+    TokenTenantMismatch,
+    /// `nonce` is not the one of the login the token answers.
+    TokenNonceMismatch,
     /// A JWKS document or key could not be used.
     KeySetInvalid,
     /// Signing failed (bad key material).
@@ -206,6 +210,8 @@ impl ErrorKind {
             ErrorKind::TokenExpired => "token_expired",
             ErrorKind::TokenNotYetValid => "token_not_yet_valid",
             ErrorKind::TokenClaimMissing => "token_claim_missing",
+            ErrorKind::TokenTenantMismatch => "token_tenant_mismatch",
+            ErrorKind::TokenNonceMismatch => "token_nonce_mismatch",
             ErrorKind::KeySetInvalid => "key_set_invalid",
             ErrorKind::SigningFailed => "signing_failed",
             ErrorKind::CredentialsInvalid => "credentials_invalid",

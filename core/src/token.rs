@@ -30,6 +30,7 @@
 //! | `entitlements` | strings | no | client ids of the modules the user may open |
 //! | `tid` | string | no | tenant id |
 //! | `sid` | string | no | hub session id |
+//! | `nonce` | string | no | the login's nonce, checked when [`Expectations::nonce`] is set |
 //!
 //! Any other claim (`jti`, custom ones) is passed through, unchecked, in
 //! [`VerifiedClaims::extra`].
@@ -49,7 +50,8 @@
 //! 7. the signature, by jsonwebtoken with the pinned algorithm (or, through [`verify_with`], by
 //!    the caller's [`SignatureCheck`], such as the edge's WebCrypto): `token_signature_invalid`;
 //! 8. `iss`, `aud`, `exp`, `nbf`, `iat`, `sub`, against the caller's `now` and at most
-//!    [`MAX_LEEWAY_SECS`] of leeway.
+//!    [`MAX_LEEWAY_SECS`] of leeway; then, when the caller expects them, `tid`
+//!    (`token_tenant_mismatch`) and `nonce` (`token_nonce_mismatch`).
 //!
 //! jsonwebtoken is used for the signature step only (`jsonwebtoken::crypto::verify`), never
 //! for `decode`: its claim validation reads the system clock, and the core takes `now` as an
@@ -96,6 +98,12 @@ pub struct Expectations {
     /// The largest token accepted, in bytes, checked before anything else. Defaults to
     /// [`DEFAULT_MAX_TOKEN_BYTES`] (8 KiB).
     pub max_token_bytes: usize,
+    /// The tenant the module belongs to; when set, `tid` must equal it. Defaults to `None`
+    /// (not checked).
+    pub tenant: Option<String>,
+    /// The `nonce` of the login this token answers (OpenID Connect); when set, the token's
+    /// `nonce` claim must equal it. Defaults to `None` (not checked).
+    pub nonce: Option<String>,
 }
 
 impl Expectations {
@@ -108,6 +116,8 @@ impl Expectations {
             token_type: HUB_TOKEN_TYPE.to_owned(),
             leeway_secs: MAX_LEEWAY_SECS,
             max_token_bytes: DEFAULT_MAX_TOKEN_BYTES,
+            tenant: None,
+            nonce: None,
         }
     }
 }

@@ -50,6 +50,8 @@ fn refusals() -> Vec<Refusal> {
     let tampered_signature =
         format!("{}.{}.{flipped}{}", segments[0], segments[1], &segments[2][1..]);
     let lenient = Expectations { leeway_secs: 3600, ..expectations() };
+    let for_tenant = || Expectations { tenant: Some("t_acme".into()), ..expectations() };
+    let for_nonce = || Expectations { nonce: Some("n-0123456789".into()), ..expectations() };
 
     vec![
         refusal(
@@ -282,6 +284,51 @@ fn refusals() -> Vec<Refusal> {
             TokenMalformed,
             "token claim exp is not a number of seconds",
         ),
+        Refusal {
+            expect: for_tenant(),
+            ..refusal(
+                "another_tenants_token_is_refused",
+                with_claims(|c| drop(c.insert("tid".into(), json!("t_globex")))),
+                TokenTenantMismatch,
+                "the sign-in is for another tenant; sign in to this tenant's hub",
+            )
+        },
+        Refusal {
+            expect: for_tenant(),
+            ..refusal(
+                "a_token_without_a_tenant_is_refused_when_one_is_expected",
+                with_claims(|_| {}),
+                TokenTenantMismatch,
+                "the sign-in is for another tenant; sign in to this tenant's hub",
+            )
+        },
+        Refusal {
+            expect: for_nonce(),
+            ..refusal(
+                "another_logins_nonce_is_refused",
+                with_claims(|c| drop(c.insert("nonce".into(), json!("n-attacker")))),
+                TokenNonceMismatch,
+                "the sign-in does not belong to this browser's login; start again",
+            )
+        },
+        Refusal {
+            expect: for_nonce(),
+            ..refusal(
+                "a_missing_nonce_is_refused_when_one_is_expected",
+                with_claims(|_| {}),
+                TokenNonceMismatch,
+                "the sign-in does not belong to this browser's login; start again",
+            )
+        },
+        Refusal {
+            expect: for_nonce(),
+            ..refusal(
+                "a_nonce_that_is_not_a_string_is_malformed",
+                with_claims(|c| drop(c.insert("nonce".into(), json!(7)))),
+                TokenMalformed,
+                "token claim nonce is not a string",
+            )
+        },
         refusal(
             "groups_that_are_not_strings_are_malformed",
             with_claims(|c| drop(c.insert("groups".into(), json!([1, 2])))),
@@ -341,6 +388,23 @@ fn acceptances() -> Vec<(&'static str, String)> {
             with_header(|h| drop(h.insert("x5c".into(), json!(["MIIB"]))), Signer::Ed),
         ),
     ]
+}
+
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+fn the_expected_tenant_and_nonce_pass() {
+    let keys = key_set();
+    let expect = Expectations {
+        tenant: Some("t_acme".into()),
+        nonce: Some("n-0123456789".into()),
+        ..expectations()
+    };
+    let token = with_claims(|c| {
+        c.insert("tid".into(), json!("t_acme"));
+        c.insert("nonce".into(), json!("n-0123456789"));
+    });
+    let claims = verify(&token, &keys, &expect, NOW);
+    assert_eq!(claims.as_ref().map(|it| it.tenant_id()), Ok(Some("t_acme")), "{claims:?}");
 }
 
 #[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]

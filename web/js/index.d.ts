@@ -38,6 +38,8 @@ export type ErrorCode =
   | 'token_expired'
   | 'token_not_yet_valid'
   | 'token_claim_missing'
+  | 'token_tenant_mismatch'
+  | 'token_nonce_mismatch'
   | 'key_set_invalid'
   | 'signing_failed'
   | 'credentials_invalid'

@@ -215,6 +215,25 @@ pub(crate) fn check(
     let subject =
         string(&claims, "sub")?.filter(|it| !it.is_empty()).ok_or_else(|| missing("sub"))?;
 
+    let tenant_id = string(&claims, "tid")?;
+    if let Some(tenant) = &expect.tenant
+        && tenant_id != Some(tenant.as_str())
+    {
+        return Err(Error::new(
+            ErrorKind::TokenTenantMismatch,
+            "the sign-in is for another tenant; sign in to this tenant's hub",
+        ));
+    }
+
+    if let Some(nonce) = &expect.nonce
+        && string(&claims, "nonce")? != Some(nonce.as_str())
+    {
+        return Err(Error::new(
+            ErrorKind::TokenNonceMismatch,
+            "the sign-in does not belong to this browser's login; start again",
+        ));
+    }
+
     let mut verified = VerifiedClaims {
         subject: subject.to_owned(),
         email: string(&claims, "email")?.map(str::to_owned),
@@ -222,7 +241,7 @@ pub(crate) fn check(
         name: string(&claims, "name")?.map(str::to_owned),
         groups: list(&claims, "groups")?,
         entitlements: list(&claims, "entitlements")?,
-        tenant_id: string(&claims, "tid")?.map(str::to_owned),
+        tenant_id: tenant_id.map(str::to_owned),
         session_id: string(&claims, "sid")?.map(str::to_owned),
         expires_at,
         issued_at,
