@@ -167,12 +167,43 @@ pub async fn verify_with<C: SignatureCheck>(
     let parts = inspect(token, keys, expect)?;
     let message = parts.signed.as_bytes();
     let key = parts.key;
-    match signatures.check(key.alg, &key.raw, message, &parts.signature).await {
-        Some(true) => {}
-        Some(false) => return Err(key.signature_invalid()),
-        None => key.check_signature(message, parts.signature_b64)?,
-    }
+    signature_step(key, message, parts.signature_b64, &parts.signature, signatures).await?;
     claims::check(parts.claims, expect, now, parts.kid, key.alg)
+}
+
+impl KeySet {
+    /// The signature step of [`verify_with`] alone: `signature` (unpadded base64url) over
+    /// `message` with the key `kid`, checked by `signatures` (or by core where it answers
+    /// `None`). For checking a [`SignatureCheck`] against test vectors, which sign arbitrary
+    /// messages rather than tokens.
+    pub async fn verify_signature_with<C: SignatureCheck>(
+        &self,
+        kid: &str,
+        message: &[u8],
+        signature: &str,
+        signatures: &C,
+    ) -> Result<()> {
+        let key = self.lookup(kid)?;
+        let Some(bytes) = base64url::decode(signature) else {
+            return Err(key.signature_invalid());
+        };
+        signature_step(key, message, signature, &bytes, signatures).await
+    }
+}
+
+/// Asks `signatures`, falling back to core's own check when it answers `None`.
+async fn signature_step<C: SignatureCheck>(
+    key: &keys::VerificationKey,
+    message: &[u8],
+    signature_b64: &str,
+    signature: &[u8],
+    signatures: &C,
+) -> Result<()> {
+    match signatures.check(key.alg, &key.raw, message, signature).await {
+        Some(true) => Ok(()),
+        Some(false) => Err(key.signature_invalid()),
+        None => key.check_signature(message, signature_b64),
+    }
 }
 
 /// A token that passed checks 1 to 6, split for the signature step and the claim checks.

@@ -215,6 +215,9 @@ fn end_to_end(root: &Path, files: &[String]) -> Result<(bool, Counts)> {
 
     let mut node = proc::command("node", root);
     node.args(["--test", "--test-reporter=tap"]).envs(ports.env());
+    if let Some(dir) = wycheproof_data(root) {
+        node.env("ONEGATE_WYCHEPROOF_DIR", dir);
+    }
     if files.is_empty() {
         node.arg("tests/");
     } else {
@@ -225,6 +228,18 @@ fn end_to_end(root: &Path, files: &[String]) -> Result<(bool, Counts)> {
 
     let (status, out) = result?;
     Ok((status.success(), node_counts(&out)))
+}
+
+/// The Wycheproof vectors that core's tests use (the `wycheproof` crate's `src/data`), found
+/// through `cargo metadata`, for the suite that holds the gate's WebCrypto to them too.
+fn wycheproof_data(root: &Path) -> Option<std::path::PathBuf> {
+    let out = proc::cargo(root).args(["metadata", "--format-version", "1"]).output().ok()?;
+    let meta: serde_json::Value = serde_json::from_slice(&out.stdout).ok()?;
+    let manifest =
+        meta["packages"].as_array()?.iter().find(|it| it["name"] == "wycheproof")?["manifest_path"]
+            .as_str()?;
+    let data = Path::new(manifest).parent()?.join("src").join("data");
+    data.is_dir().then_some(data)
 }
 
 #[cfg(test)]

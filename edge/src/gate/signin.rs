@@ -46,6 +46,7 @@ pub async fn route(req: Request, cx: &Cx<'_>, rest: &str) -> Result<Answer> {
         (Method::Get, "login") => start(cx).await,
         (Method::Get, "callback") => callback(&req, cx).await,
         (Method::Post, "dev/token") => dev_token(req, cx).await,
+        (Method::Post, "dev/signatures") => super::vectors::handle(req, cx).await,
         (Method::Get | Method::Post, "logout") => logout(cx),
         (Method::Get, "certs") => certs(cx),
         _ => {
