@@ -156,14 +156,24 @@ describe('waffle (signed in through the hub)', () => {
     await page.close();
   });
 
-  test('names with markup show as text and nothing runs', async () => {
-    const { page } = await open(inspect, '/psa/');
-    await button(page).click();
-    const docs = page.locator('onegate-launcher [data-module="docs"] .name');
-    assert.equal(await docs.textContent(), HOSTILE_NAME);
-    assert.equal(await page.locator('onegate-launcher [data-module="docs"] b').count(), 0);
-    assert.equal(await page.evaluate(() => window.__owned), undefined);
-    await page.close();
+  test('names with markup show as text and nothing runs, also without a CSP', async () => {
+    // /psa/no-csp has no policy, so only the widget's use of text (never HTML) stops the
+    // name's onerror handler.
+    for (const path of ['/psa/', '/psa/no-csp']) {
+      const { page } = await open(inspect, path);
+      await button(page).click();
+      const docs = page.locator('onegate-launcher [data-module="docs"] .name');
+      assert.equal(await docs.textContent(), HOSTILE_NAME, path);
+      assert.equal(await page.locator('onegate-launcher [data-module="docs"] b').count(), 0, path);
+      assert.equal(await page.locator('onegate-launcher [data-module="docs"] img').count(), 0, path);
+      assert.equal(await page.evaluate(() => window.__owned), undefined, path);
+      if (path === '/psa/no-csp') {
+        // The control: the same markup parsed as HTML on this page does run.
+        await page.evaluate((html) => document.body.insertAdjacentHTML('beforeend', html), HOSTILE_NAME);
+        await page.waitForFunction(() => window.__owned === 1);
+      }
+      await page.close();
+    }
   });
 });
 

@@ -12,28 +12,18 @@
 //   (the wasm is preloaded alongside) and the wait for the page to finish parsing. The fixture
 //   server of tests/fixtures/launcher serves the page on 127.0.0.1 under the tests' strict CSP.
 
-import { readFileSync } from 'node:fs';
-import { gzipSync } from 'node:zlib';
 import { cpus, loadavg } from 'node:os';
-import { fileURLToPath } from 'node:url';
-import path from 'node:path';
 import { launchBrowser } from '../tests/harness.mjs';
 import { startLauncherServer } from '../tests/fixtures/launcher/server.mjs';
 
-const pkg = fileURLToPath(new URL('./pkg/', import.meta.url));
-const KIB = 1024;
-const SIZE_BUDGET = 30 * KIB;
+import {
+  DECISION_FILES, KIB, LAUNCHER_BUDGET_BYTES as SIZE_BUDGET, LAUNCHER_FILES, gzipBytes,
+} from './size.mjs';
+
 const TIME_BUDGET_MS = 50;
 
 const runsArg = process.argv.indexOf('--runs');
 const RUNS = runsArg > 0 ? Number(process.argv[runsArg + 1]) : 15;
-
-function gzipBytes(files) {
-  return files.reduce((sum, file) => {
-    const bytes = readFileSync(path.join(pkg, file));
-    return sum + gzipSync(bytes, { level: 9 }).length;
-  }, 0);
-}
 
 function median(values) {
   const sorted = [...values].sort((a, b) => a - b);
@@ -50,10 +40,8 @@ function line(name, value, unit, budget) {
   return value <= budget;
 }
 
-const launcherFiles = ['launcher.js', 'wasm/launcher_bg.wasm'];
-const decisionFiles = ['index.js', 'api.js', 'wasm/decisions.js', 'wasm/decisions_bg.wasm'];
-const launcherSize = gzipBytes(launcherFiles);
-const decisionsSize = gzipBytes(decisionFiles);
+const launcherSize = gzipBytes(LAUNCHER_FILES);
+const decisionsSize = gzipBytes(DECISION_FILES);
 
 const server = await startLauncherServer();
 const browser = await launchBrowser();
