@@ -123,6 +123,9 @@ struct ModuleRow {
     jwks_url: Option<String>,
 }
 
+/// The most module configurations (or known absences) one isolate remembers.
+const CACHE_KEPT: usize = 1024;
+
 thread_local! {
     static CACHE: RefCell<HashMap<String, (i64, Option<GateModule>)>> =
         RefCell::new(HashMap::new());
@@ -138,7 +141,19 @@ pub async fn load(env: &Env, id: &str, hub_origin: &str, now: i64) -> Result<Opt
     }
 
     let module = read(env, id, hub_origin).await?;
-    CACHE.with(|it| it.borrow_mut().insert(id.to_owned(), (now, module.clone())));
+    CACHE.with(|it| {
+        let mut cache = it.borrow_mut();
+        // Unknown labels are remembered too (so a flood of them costs one read each per TTL),
+        // which makes the map as large as the labels sent: expired entries go first, and all
+        // of them if that is not enough.
+        if cache.len() >= CACHE_KEPT {
+            cache.retain(|_, (at, _)| now - *at < CONFIG_TTL_SECS);
+        }
+        if cache.len() >= CACHE_KEPT {
+            cache.clear();
+        }
+        cache.insert(id.to_owned(), (now, module.clone()));
+    });
     Ok(module)
 }
 
