@@ -92,14 +92,17 @@ fn signin_page(status: u16, error: Option<&str>, email: &str, return_to: &str) -
     pages::page(status, "signin.html", brand::name(), ctx)
 }
 
-/// `GET /signin?return_to=`: the email and password form (or straight on when signed in).
+/// `GET /signin?return_to=[&prompt=login]`: the email and password form, or straight on when
+/// signed in, unless `prompt=login` (a module asked for a fresh sign-in).
 pub async fn form(hub: &Hub, req: &Request) -> Result<Response> {
     let requested = query(req, "return_to");
     let return_to = signin::local_return_path(requested.as_deref());
-    if session::current(hub, req).await?.is_some() {
+    let again = query(req, "prompt").as_deref() == Some("login");
+    if !again && session::current(hub, req).await?.is_some() {
         return pages::see_other(return_to, &[]);
     }
-    signin_page(200, None, "", return_to)
+    let ctx = context! { error => None::<&str>, email => "", return_to, again };
+    pages::page(200, "signin.html", brand::name(), ctx)
 }
 
 /// `POST /signin`: checks the password, then sends the user to the two-factor step.
