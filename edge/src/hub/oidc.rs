@@ -1,6 +1,7 @@
 //! The hub as an OpenID Connect provider: discovery, JWKS, the authorization endpoint (code +
 //! PKCE S256, silent when a hub session exists, a fresh sign-in for `prompt=login` or a session
-//! older than `max_age`), the token endpoint, userinfo and RP-initiated logout.
+//! older than `max_age`), the token endpoint, userinfo and RP-initiated logout. The ID token's
+//! `amr` is what the session's sign-in used (`pwd otp mfa`, or `pwd mfa` after a recovery code).
 //!
 //! Tokens are EdDSA-signed with the first key of `HUB_SIGNING_KEYS` and carry its `kid`. The ID
 //! token has `typ` `JWT`; the access token is the hub token a gate verifies (`typ` `at+jwt`, see
@@ -294,7 +295,7 @@ struct IdClaims<'a> {
     #[serde(skip_serializing_if = "Option::is_none")]
     nonce: Option<&'a str>,
     auth_time: i64,
-    amr: [&'static str; 3],
+    amr: Vec<&'a str>,
 }
 
 /// The claims of an access token (the hub token a gate verifies).
@@ -410,7 +411,7 @@ pub async fn token(hub: &Hub, mut req: Request) -> Result<Response> {
         hub: &claims,
         nonce,
         auth_time: session.created_at as i64,
-        amr: ["pwd", "otp", "mfa"],
+        amr: session.amr.split_whitespace().collect(),
     };
     let access_claims =
         AccessClaims { hub: &claims, nonce, scope: &stored.scope, client_id: &record.client.id };
