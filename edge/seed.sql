@@ -188,6 +188,52 @@ INSERT OR IGNORE INTO entitlements (tenant_id, user_id, module_id) VALUES
     ('t_acme', 'u_qa6', 'rmm'),
     ('t_globex', 'u_gil', 'ops');
 
+-- Hub sign-in test accounts (tests/hub-signin.test.mjs, and qa13 in tests/gate-tokens.test.mjs;
+-- password hub-qa-tester-2026), one per case, as throttling, enrolment and TOTP codes are per
+-- account. qa11 and qa12 have no authenticator yet and enrol in their tests; a re-seed (dev)
+-- takes every enrolment back.
+--   qa7@acme.example     burst of wrong passwords
+--   qa8@acme.example     known and unknown emails locked alike
+--   qa9@acme.example     burst of wrong TOTP codes
+--   qa10@acme.example    prompt=login and max_age
+--   qa11@acme.example    a fresh secret per enrolment attempt
+--   qa12@acme.example    enrolment, then recovery codes
+--   qa13@acme.example    the gate callback state check (gate-tokens)
+INSERT INTO hub_users
+    (id, tenant_id, email, email_verified, name, password_hash, totp_secret, is_admin, created_at)
+VALUES
+    ('u_qa7', 't_acme', 'qa7@acme.example', 1, 'QA Tester 7',
+     '$argon2id$v=19$m=19456,t=2,p=1$BAQEBAQEBAQEBAQEBAQEBA$r/VQ8QH+shd30m0DzzvbzuiQmLGfWOZiwWSw5rA09MU',
+     '77VQVCAYTOUMOKKZCRNB7WCZBMNTF6G5', 0, 1767225600),
+    ('u_qa8', 't_acme', 'qa8@acme.example', 1, 'QA Tester 8',
+     '$argon2id$v=19$m=19456,t=2,p=1$BAQEBAQEBAQEBAQEBAQEBA$r/VQ8QH+shd30m0DzzvbzuiQmLGfWOZiwWSw5rA09MU',
+     'TQGA3VJGKDWR25BWFFUC3ACSCHWG3EBI', 0, 1767225600),
+    ('u_qa9', 't_acme', 'qa9@acme.example', 1, 'QA Tester 9',
+     '$argon2id$v=19$m=19456,t=2,p=1$BAQEBAQEBAQEBAQEBAQEBA$r/VQ8QH+shd30m0DzzvbzuiQmLGfWOZiwWSw5rA09MU',
+     'XSYFTMXZOLIFQIZMS3MARZKG7TU62O57', 0, 1767225600),
+    ('u_qa10', 't_acme', 'qa10@acme.example', 1, 'QA Tester 10',
+     '$argon2id$v=19$m=19456,t=2,p=1$BAQEBAQEBAQEBAQEBAQEBA$r/VQ8QH+shd30m0DzzvbzuiQmLGfWOZiwWSw5rA09MU',
+     'GV4YZNOVLKLPDMRUWIZUN53L4MZXDHZR', 0, 1767225600),
+    ('u_qa11', 't_acme', 'qa11@acme.example', 1, 'QA Tester 11',
+     '$argon2id$v=19$m=19456,t=2,p=1$BAQEBAQEBAQEBAQEBAQEBA$r/VQ8QH+shd30m0DzzvbzuiQmLGfWOZiwWSw5rA09MU',
+     NULL, 0, 1767225600),
+    ('u_qa12', 't_acme', 'qa12@acme.example', 1, 'QA Tester 12',
+     '$argon2id$v=19$m=19456,t=2,p=1$BAQEBAQEBAQEBAQEBAQEBA$r/VQ8QH+shd30m0DzzvbzuiQmLGfWOZiwWSw5rA09MU',
+     NULL, 0, 1767225600),
+    ('u_qa13', 't_acme', 'qa13@acme.example', 1, 'QA Tester 13',
+     '$argon2id$v=19$m=19456,t=2,p=1$BAQEBAQEBAQEBAQEBAQEBA$r/VQ8QH+shd30m0DzzvbzuiQmLGfWOZiwWSw5rA09MU',
+     'IECDYTPR42H7AVKPTKVIHV3E6GW374W7', 0, 1767225600)
+ON CONFLICT (id) DO UPDATE SET
+    email = excluded.email, name = excluded.name, password_hash = excluded.password_hash,
+    totp_secret = excluded.totp_secret, totp_pending = NULL, is_admin = excluded.is_admin;
+
+INSERT OR IGNORE INTO hub_group_members (group_id, user_id) VALUES
+    ('g_tech', 'u_qa13');
+
+-- Only qa13 opens a module; the others stay off the seat counts the portal's insights read.
+INSERT OR IGNORE INTO entitlements (tenant_id, user_id, module_id) VALUES
+    ('t_acme', 'u_qa13', 'psa');
+
 -- One OIDC client per module; the secret is `dev-client-secret-<id>` (SHA-256 stored), which
 -- the gate reads from OIDC_CLIENT_SECRETS. `{module_origin}` is the module's gate origin on the
 -- hub's own scheme and port (the tests run on random ports); the comparison stays exact.

@@ -1,4 +1,4 @@
-// Helpers for the gate's end-to-end tests: hub tokens minted with the development key that the
+// Helpers for the gate's end-to-end tests: hub tokens minted with the development keys that the
 // hub publishes (wrangler.toml HUB_SIGNING_KEYS), handed to the gate's development sign-in path
 // (POST /.onegate/dev/token, on while GATE_DEV_TOKENS=on), and cookie helpers.
 //
@@ -20,6 +20,12 @@ export function ed25519FromSeed(seed) {
 }
 
 export const hubKey = ed25519FromSeed(Buffer.from(DEV_SEED, 'hex'));
+
+/** The previous development hub key, second in HUB_SIGNING_KEYS: still published, no longer
+ * signing (as after a key rotation). */
+export const PREVIOUS_KID = 'dev-2026-06';
+const PREVIOUS_SEED = '47d748f7f3bc3365dbf1f519623b151b149036c36e79b0d5e6fd5a3d5509c9cf';
+export const previousHubKey = ed25519FromSeed(Buffer.from(PREVIOUS_SEED, 'hex'));
 
 export const b64u = (data) => Buffer.from(data).toString('base64url');
 

@@ -1,14 +1,18 @@
 // Hub token negatives through the real gate: every bad token is refused with 401 and a fresh
 // start, never a 5xx, and no session is set. Also the key cache: tenant Globex's hub JWKS URL
-// is unreachable, so its cached key keeps working and any other key fails closed.
+// is unreachable, so its cached key keeps working and any other key fails closed; key rotation
+// (a token of the previous, still published hub key verifies); and the callback's state check
+// with a real login cookie and a real code (hub account qa13).
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
-import { HUB_URL } from './harness.mjs';
+import { HUB_URL, fetchAs } from './harness.mjs';
 import {
-  DEV_KID, b64u, hubClaims, hubKey, hubToken, jws, now, setCookies, signIn,
+  DEV_KID, PREVIOUS_KID, b64u, cookiePair, hubClaims, hubKey, hubToken, jws, now,
+  previousHubKey, setCookies, signIn,
 } from './gate-helpers.mjs';
+import { hub, signIn as signInToHub } from './hub-helpers.mjs';
 
 const EMAIL = 'tech@acme.example';
 const header = (extra = {}) => ({ alg: 'EdDSA', kid: DEV_KID, typ: 'at+jwt', ...extra });
@@ -82,7 +86,6 @@ test('hub unreachable: a token from an unknown kid fails closed with 401', async
 });
 
 test('callback without code and state is a clear 400', async () => {
-  const { fetchAs } = await import('./harness.mjs');
   const res = await fetchAs('psa.localhost', '/.onegate/callback');
   assert.equal(res.status, 400);
   const forged = await fetchAs('psa.localhost', '/.onegate/callback?code=x&state=y');
@@ -90,3 +93,44 @@ test('callback without code and state is a clear 400', async () => {
   const denied = await fetchAs('psa.localhost', '/.onegate/callback?error=access_denied');
   assert.equal(denied.status, 401);
 });
+
+test('key rotation: a token of the previous hub key verifies while the hub publishes it', async () => {
+  const jwks = await (await fetchAs('localhost', '/.well-known/jwks.json')).json();
+  assert.deepEqual(jwks.keys.map((k) => k.kid), [DEV_KID, PREVIOUS_KID], 'newest first, both');
+
+  const previous = { alg: 'EdDSA', kid: PREVIOUS_KID, typ: 'at+jwt' };
+  const res = await signIn('rmm', jws(previous, claims(), { key: previousHubKey }));
+  assert.equal(res.status, 302);
+  assert.ok(setCookies(res).some((it) => it.startsWith('onegate=')), 'a gate session');
+
+  const swapped = await signIn('rmm', jws(previous, claims(), { key: hubKey }));
+  assert.equal(swapped.status, 401, "the previous kid with the current key's signature");
+  assert.ok(!setCookies(swapped).some((it) => it.startsWith('onegate=')));
+});
+
+test('callback with a valid login cookie but another state: 400, no session, code unspent',
+  async () => {
+    const start = await fetchAs('psa.localhost', '/.onegate/login?return_to=%2F');
+    assert.equal(start.status, 302);
+    const loginCookie = cookiePair(start, 'onegate_login');
+    assert.ok(loginCookie, 'the gate set its login-state cookie');
+    const authorize = new URL(start.headers.get('location'));
+    const state = authorize.searchParams.get('state');
+
+    const hubSession = await signInToHub('qa13@acme.example');
+    const issued = await hub(hubSession, `${authorize.pathname}${authorize.search}`);
+    assert.equal(issued.status, 303);
+    const code = new URL(issued.headers.get('location')).searchParams.get('code');
+    assert.ok(code, 'the hub issued a real code for this login');
+
+    const callback = (query) => fetchAs('psa.localhost',
+      `/.onegate/callback?${new URLSearchParams(query)}`, { headers: { cookie: loginCookie } });
+    const forged = await callback({ code, state: `${state}-forged` });
+    assert.equal(forged.status, 400);
+    assert.match(await forged.text(), /this sign-in expired or was started elsewhere; start again/);
+    assert.ok(!setCookies(forged).some((it) => it.startsWith('onegate=')), 'no gate session');
+
+    const genuine = await callback({ code, state });
+    assert.equal(genuine.status, 302, 'the same cookie and code with the right state sign in');
+    assert.ok(setCookies(genuine).some((it) => it.startsWith('onegate=')));
+  });

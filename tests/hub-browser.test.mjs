@@ -1,7 +1,8 @@
 // The hub in headless Chromium: sign-in with password and TOTP, the portal's tiles, a tile
 // opening its module already signed in (silently, through the gate and the hub's authorize
 // endpoint), first sign-in with authenticator enrolment and recovery codes, and hub sign-out
-// ending the module session. Accounts: qa3 and new.hire. Screenshots: tests/screenshots/hub-*.
+// ending the module session; and the sign-in page styled under a policy without 'unsafe-inline'.
+// Accounts: qa3 and new.hire. Screenshots: tests/screenshots/hub-*.
 
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -100,5 +101,23 @@ test('first sign-in enrols an authenticator and shows single-use recovery codes'
   const tiles = page.locator('ul.tiles a.tile');
   assert.deepEqual(await tiles.evaluateAll((as) => as.map((a) => a.dataset.module)), ['psa']);
   assert.match(await page.locator('main').innerText(), /10 recovery code\(s\) left/);
+  await context.close();
+});
+
+test("the sign-in page is styled under a policy without 'unsafe-inline'", async () => {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  const cspErrors = [];
+  page.on('console', (msg) => {
+    if (/Content Security Policy/i.test(msg.text())) cspErrors.push(msg.text());
+  });
+  const res = await page.goto(`${HUB_URL}/signin`);
+  const csp = res.headers()['content-security-policy'];
+  assert.doesNotMatch(csp, /unsafe-inline/);
+  assert.match(csp, /style-src 'sha256-[A-Za-z0-9+/]{43}=';/);
+  const button = page.getByRole('button', { name: 'Continue' });
+  const background = await button.evaluate((it) => getComputedStyle(it).backgroundColor);
+  assert.equal(background, 'rgb(11, 87, 208)', "the page's style block applies (var(--accent))");
+  assert.deepEqual(cspErrors, []);
   await context.close();
 });

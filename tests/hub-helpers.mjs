@@ -69,6 +69,12 @@ export class Jar {
     }
     return res;
   }
+  /** A jar holding the same cookies, to replay a request from the same point later. */
+  copy() {
+    const jar = new Jar();
+    jar.cookies = new Map(this.cookies);
+    return jar;
+  }
   /** The Cookie header. */
   header() {
     return [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
@@ -84,14 +90,15 @@ export async function hub(jar, path, init = {}) {
 }
 
 /** Posts the password form; returns the response (303 to the TOTP step when right). */
-export function postPassword(jar, email, password, returnTo = '/') {
+export function postPassword(jar, email, password, returnTo = '/', headers = {}) {
   const body = new URLSearchParams({ email, password, return_to: returnTo });
-  return hub(jar, '/signin', { method: 'POST', body });
+  return hub(jar, '/signin', { method: 'POST', body, headers });
 }
 
 /** Posts a TOTP (or recovery) code. */
-export function postCode(jar, code) {
-  return hub(jar, '/signin/totp', { method: 'POST', body: new URLSearchParams({ code }) });
+export function postCode(jar, code, headers = {}) {
+  const body = new URLSearchParams({ code });
+  return hub(jar, '/signin/totp', { method: 'POST', body, headers });
 }
 
 /**

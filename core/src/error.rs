@@ -105,6 +105,8 @@ pub enum ErrorKind {
     TotpCodeReused,
     /// The recovery code is unknown or already used.
     RecoveryCodeInvalid,
+    /// A newer sign-in replaced the authenticator secret this enrolment showed.
+    TotpEnrolmentSuperseded,
 
     // --- OpenID Connect provider ---
     /// The client id is missing or not registered.
@@ -221,6 +223,7 @@ impl ErrorKind {
             ErrorKind::TotpCodeInvalid => "totp_code_invalid",
             ErrorKind::TotpCodeReused => "totp_code_reused",
             ErrorKind::RecoveryCodeInvalid => "recovery_code_invalid",
+            ErrorKind::TotpEnrolmentSuperseded => "totp_enrolment_superseded",
             ErrorKind::OidcClientUnknown => "oidc_client_unknown",
             ErrorKind::OidcClientAuthFailed => "oidc_client_auth_failed",
             ErrorKind::RedirectUriUnregistered => "redirect_uri_unregistered",

@@ -4,7 +4,9 @@
 //! Only the authorization code flow with PKCE (`S256`) is offered. A redirect URI must equal one
 //! the client registered, byte for byte (no prefix, no wildcard, no normalisation). A code is
 //! single-use, short-lived, bound to the client, the redirect URI and the PKCE challenge it was
-//! issued for. The edge stores and fetches codes; these functions only decide.
+//! issued for. `prompt=login` and `max_age` make a user sign in again even with a hub session;
+//! `prompt=none` never shows a page ([`session_use`]). The edge stores and fetches codes; these
+//! functions only decide.
 
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
@@ -49,8 +51,24 @@ pub struct AuthorizeParams {
     pub code_challenge: Option<String>,
     /// Must be `S256`; required (the RFC 7636 default `plain` is refused).
     pub code_challenge_method: Option<String>,
-    /// `none` asks for a silent answer: no sign-in page.
+    /// Space-separated: `none` asks for a silent answer (no sign-in page), `login` for a fresh
+    /// sign-in even when a hub session exists; `consent` and `select_account` are accepted and
+    /// change nothing (the modules are the vendor's own, and a browser has one hub session).
     pub prompt: Option<String>,
+    /// The most seconds since the user last signed in that the client accepts; older sessions
+    /// sign in again. Decimal digits.
+    pub max_age: Option<String>,
+}
+
+/// What the client asked the hub to do about an existing hub session.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Prompt {
+    /// No `prompt`: use the hub session, or ask the user to sign in when there is none.
+    IfNeeded,
+    /// `prompt=none`: never show a page; answer `login_required` when the user must sign in.
+    Silent,
+    /// `prompt=login`: ask the user to sign in again even with a hub session.
+    Login,
 }
 
 /// An authorization request the hub accepted.
@@ -68,8 +86,42 @@ pub struct AuthorizeRequest {
     pub nonce: Option<String>,
     /// The PKCE challenge (S256).
     pub code_challenge: String,
-    /// True when `prompt=none`: answer without showing a page.
-    pub silent: bool,
+    /// What to do about an existing hub session.
+    pub prompt: Prompt,
+    /// The client's `max_age`, in seconds.
+    pub max_age: Option<u64>,
+}
+
+/// What the authorization endpoint does with the browser's hub session, decided by
+/// [`session_use`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SessionUse {
+    /// Issue a code from the hub session.
+    Issue,
+    /// Send the user to the sign-in page, which then returns to the request without its
+    /// `prompt` and `max_age` (the new session satisfies them).
+    SignIn,
+    /// Answer `login_required` at the client's redirect URI (`prompt=none`).
+    LoginRequired,
+}
+
+/// Decides whether the hub session (signed in at `auth_time`, `None` without a session) may
+/// answer `request` at `now`: not with `prompt=login`, and not when it is older than `max_age`
+/// seconds. Otherwise the user signs in, unless the client asked for a silent answer.
+pub fn session_use(request: &AuthorizeRequest, auth_time: Option<u64>, now: u64) -> SessionUse {
+    let recent_enough = match (auth_time, request.max_age) {
+        (None, _) => false,
+        (Some(_), None) => true,
+        (Some(at), Some(max_age)) => now.saturating_sub(at) <= max_age,
+    };
+    if recent_enough && request.prompt != Prompt::Login {
+        return SessionUse::Issue;
+    }
+
+    if request.prompt == Prompt::Silent {
+        return SessionUse::LoginRequired;
+    }
+    SessionUse::SignIn
 }
 
 /// Why an authorization request was refused, and whether the refusal may be sent back to the
@@ -203,17 +255,26 @@ pub fn check_authorize(
         ));
     }
 
-    let silent = match params.prompt.as_deref() {
-        None | Some("") | Some("login") | Some("consent") | Some("select_account") => false,
-        Some("none") => true,
-        Some(other) => {
-            return Err(refuse(
-                ErrorKind::OidcRequestInvalid,
-                &format!("prompt={other:?} is not supported"),
-                "invalid_request",
-                back,
-            ));
+    let prompt = match parse_prompt(params.prompt.as_deref().unwrap_or_default()) {
+        Ok(prompt) => prompt,
+        Err(message) => {
+            return Err(refuse(ErrorKind::OidcRequestInvalid, &message, "invalid_request", back));
         }
+    };
+
+    let max_age = match params.max_age.as_deref() {
+        None => None,
+        Some(text) => match text.parse::<u64>() {
+            Ok(secs) if text.bytes().all(|b| b.is_ascii_digit()) => Some(secs),
+            _ => {
+                return Err(refuse(
+                    ErrorKind::OidcRequestInvalid,
+                    "max_age must be a whole number of seconds",
+                    "invalid_request",
+                    back,
+                ));
+            }
+        },
     };
 
     Ok(AuthorizeRequest {
@@ -223,8 +284,34 @@ pub fn check_authorize(
         state: state.clone(),
         nonce: params.nonce.clone().filter(|n| !n.is_empty()),
         code_challenge: challenge.clone(),
-        silent,
+        prompt,
+        max_age,
     })
+}
+
+/// The `prompt` values (space-separated), or why they cannot be honoured.
+fn parse_prompt(text: &str) -> std::result::Result<Prompt, String> {
+    let mut prompt = Prompt::IfNeeded;
+    let mut silent = false;
+    let mut interactive = false;
+    for value in text.split(' ').filter(|v| !v.is_empty()) {
+        match value {
+            "none" => silent = true,
+            "login" => {
+                interactive = true;
+                prompt = Prompt::Login;
+            }
+            "consent" | "select_account" => interactive = true,
+            other => return Err(format!("prompt={other:?} is not supported")),
+        }
+    }
+    if silent && interactive {
+        return Err("prompt=none cannot be combined with other prompt values".into());
+    }
+    if silent {
+        return Ok(Prompt::Silent);
+    }
+    Ok(prompt)
 }
 
 /// Whether `uri` is one of `registered`, compared byte for byte.

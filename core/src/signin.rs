@@ -1,10 +1,20 @@
-//! Hub sign-in rules that do not depend on cryptography: the password policy and the throttling
-//! of failed attempts.
+//! Hub sign-in rules that do not depend on cryptography: the password policy, the throttling
+//! of sign-in attempts, and what the `amr` claim says about how the user signed in.
 //!
-//! Throttling counts failures in a fixed window per key; the hub keeps one key per account
-//! (`account:<user id>`) and one per client address (`ip:<address>`), each with its own limit.
-//! Once a key reaches its limit, every attempt for it is refused until the window ends, even
-//! with the right password, so guessing stays slow whichever key an attacker spreads over.
+//! Throttling counts attempts in a fixed window per key; the hub keeps one key per email address
+//! as typed (normalised, [`email_throttle_key`], whether or not an account has that address, so
+//! the answers never tell which addresses exist) and one per client address
+//! ([`address_throttle_key`]), each with its own limit. The store counts an attempt atomically
+//! *before* the password or code is checked ([`count_attempt`] says how) and hands back the
+//! count including it; [`check_attempt`] then admits it only while the count is within the
+//! limit, so any number of concurrent guesses gets at most the limit checked. A check that
+//! succeeds gives its attempt back; a failed one stays counted. Once a key is over its limit,
+//! every attempt for it is refused until the window ends, even with the right password, so
+//! guessing stays slow whichever key an attacker spreads over.
+
+use base64::Engine;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use sha2::{Digest, Sha256};
 
 use crate::{Error, ErrorKind, Result};
 
@@ -62,43 +72,72 @@ pub fn check_password_input(password: &str) -> Result<()> {
     Ok(())
 }
 
-/// How many failures a key may collect, and over how long.
+/// How many failed attempts a key may collect, and over how long.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ThrottlePolicy {
-    /// Failures allowed within one window before the key is locked.
+    /// Attempts checked within one window before the key is locked.
     pub max_failures: u32,
-    /// Window length in seconds, counted from the first failure.
+    /// Window length in seconds, counted from the first attempt of the window.
     pub window_secs: u64,
 }
 
 impl ThrottlePolicy {
-    /// Per account: 5 failures in 15 minutes.
+    /// Per email address: 5 failures in 15 minutes.
     pub const ACCOUNT: ThrottlePolicy = ThrottlePolicy { max_failures: 5, window_secs: 900 };
     /// Per client address: 20 failures in 15 minutes (an office may share one address).
     pub const ADDRESS: ThrottlePolicy = ThrottlePolicy { max_failures: 20, window_secs: 900 };
 }
 
-/// The failures recorded for one key.
+/// The attempts counted for one key: failed ones, plus those still being checked.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ThrottleState {
-    /// Failures in the current window.
+    /// Attempts counted in the current window.
     pub failures: u32,
-    /// Unix time of the first failure of the window.
+    /// Unix time of the first attempt of the window.
     pub window_start: u64,
 }
 
-/// Refuses an attempt while `state` has reached the policy's limit within its window. The
-/// error's message says when to try again.
-pub fn check_throttle(
+/// The email address as the throttle and the account lookup compare it: without surrounding
+/// white space, lower case.
+pub fn normalise_email(email: &str) -> String {
+    email.trim().to_lowercase()
+}
+
+/// The throttle key of an email address typed at sign-in: `email:` and the base64url SHA-256 of
+/// the normalised address. The same for every spelling of one address and whether or not an
+/// account has it; the store keeps no address in clear and the key stays short.
+pub fn email_throttle_key(email: &str) -> String {
+    let digest = Sha256::digest(normalise_email(email).as_bytes());
+    format!("email:{}", URL_SAFE_NO_PAD.encode(digest))
+}
+
+/// The throttle key of a client address: `ip:<address>`.
+pub fn address_throttle_key(address: &str) -> String {
+    format!("ip:{address}")
+}
+
+/// The state after counting one more attempt at `now`: a new window if the old one has ended.
+/// The store does the same in one atomic statement and returns the result, so concurrent
+/// attempts each see a different count.
+pub fn count_attempt(
     state: Option<ThrottleState>,
     now: u64,
     policy: ThrottlePolicy,
-) -> Result<()> {
-    let Some(state) = state else {
-        return Ok(());
-    };
-    let window_end = state.window_start.saturating_add(policy.window_secs);
-    if now >= window_end || state.failures < policy.max_failures {
+) -> ThrottleState {
+    match state {
+        Some(s) if now < s.window_start.saturating_add(policy.window_secs) => {
+            ThrottleState { failures: s.failures.saturating_add(1), window_start: s.window_start }
+        }
+        _ => ThrottleState { failures: 1, window_start: now },
+    }
+}
+
+/// Decides an attempt the store has just counted: `counted` includes it. The attempt is
+/// admitted (its password or code may be checked) while the count is within the policy's limit;
+/// past it, the error's message says when to try again.
+pub fn check_attempt(counted: ThrottleState, now: u64, policy: ThrottlePolicy) -> Result<()> {
+    let window_end = counted.window_start.saturating_add(policy.window_secs);
+    if now >= window_end || counted.failures <= policy.max_failures {
         return Ok(());
     }
 
@@ -109,17 +148,24 @@ pub fn check_throttle(
     ))
 }
 
-/// The state after one more failure at `now`: a new window if the old one has ended.
-pub fn record_failure(
-    state: Option<ThrottleState>,
-    now: u64,
-    policy: ThrottlePolicy,
-) -> ThrottleState {
-    match state {
-        Some(s) if now < s.window_start.saturating_add(policy.window_secs) => {
-            ThrottleState { failures: s.failures.saturating_add(1), window_start: s.window_start }
+/// The second factor that completed a hub sign-in after the password.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SecondFactor {
+    /// A code from the user's authenticator app (RFC 6238).
+    Totp,
+    /// One of the single-use recovery codes issued at enrolment.
+    RecoveryCode,
+}
+
+impl SecondFactor {
+    /// The `amr` values (RFC 8176) of a sign-in with a password and this factor. A recovery code
+    /// is not a one-time password in RFC 8176's sense (HOTP or TOTP), so it claims no `otp`; it
+    /// is still a second factor the user holds, so the sign-in remains `mfa`.
+    pub fn amr(self) -> &'static [&'static str] {
+        match self {
+            SecondFactor::Totp => &["pwd", "otp", "mfa"],
+            SecondFactor::RecoveryCode => &["pwd", "mfa"],
         }
-        _ => ThrottleState { failures: 1, window_start: now },
     }
 }
 

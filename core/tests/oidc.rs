@@ -4,7 +4,9 @@
 use wasm_bindgen_test::wasm_bindgen_test as test;
 
 use onegate_core::ErrorKind;
-use onegate_core::oidc::{self, AuthorizeParams, Client, CodeExchange, IssuedCode};
+use onegate_core::oidc::{
+    self, AuthorizeParams, Client, CodeExchange, IssuedCode, Prompt, SessionUse,
+};
 
 const REDIRECT: &str = "http://psa.localhost:8787/.onegate/callback";
 /// RFC 7636 appendix B.
@@ -30,6 +32,7 @@ fn good() -> AuthorizeParams {
         code_challenge: Some(CHALLENGE.into()),
         code_challenge_method: Some("S256".into()),
         prompt: None,
+        max_age: None,
     }
 }
 
@@ -60,14 +63,14 @@ fn good_request_is_accepted_and_state_kept_exactly() {
     assert_eq!(req.state, "s t&a<te>");
     assert_eq!(req.redirect_uri, REDIRECT);
     assert_eq!(req.nonce.as_deref(), Some("n-1"));
-    assert!(!req.silent);
+    assert_eq!((req.prompt, req.max_age), (Prompt::IfNeeded, None));
 }
 
 #[test]
 fn authorize_refusals() {
     type Edit = fn(&mut AuthorizeParams);
     // (rule, edit, kind, oauth error, may redirect back)
-    let table: [(&str, Edit, ErrorKind, &str, bool); 14] = [
+    let table: [(&str, Edit, ErrorKind, &str, bool); 18] = [
         (
             "missing_client_is_refused",
             |p| p.client_id = None,
@@ -166,6 +169,34 @@ fn authorize_refusals() {
             "invalid_request",
             true,
         ),
+        (
+            "prompt_none_with_login_is_refused",
+            |p| p.prompt = Some("none login".into()),
+            ErrorKind::OidcRequestInvalid,
+            "invalid_request",
+            true,
+        ),
+        (
+            "negative_max_age_is_refused",
+            |p| p.max_age = Some("-1".into()),
+            ErrorKind::OidcRequestInvalid,
+            "invalid_request",
+            true,
+        ),
+        (
+            "signed_max_age_is_refused",
+            |p| p.max_age = Some("+60".into()),
+            ErrorKind::OidcRequestInvalid,
+            "invalid_request",
+            true,
+        ),
+        (
+            "empty_max_age_is_refused",
+            |p| p.max_age = Some(String::new()),
+            ErrorKind::OidcRequestInvalid,
+            "invalid_request",
+            true,
+        ),
     ];
     let client = psa();
     for (name, edit, kind, oauth_error, redirects) in table {
@@ -184,12 +215,89 @@ fn authorize_refusals() {
 }
 
 #[test]
-fn prompt_none_is_silent() {
-    let mut params = good();
-    params.prompt = Some("none".into());
+fn prompt_values_are_read() {
+    let table = [
+        ("no_prompt_uses_the_session_if_any", None, Prompt::IfNeeded),
+        ("empty_prompt_is_no_prompt", Some(""), Prompt::IfNeeded),
+        ("none_is_silent", Some("none"), Prompt::Silent),
+        ("login_forces_a_sign_in", Some("login"), Prompt::Login),
+        ("login_among_others_forces_a_sign_in", Some("consent login"), Prompt::Login),
+        ("consent_changes_nothing", Some("consent"), Prompt::IfNeeded),
+        ("select_account_changes_nothing", Some("select_account"), Prompt::IfNeeded),
+    ];
     let client = psa();
-    let req = oidc::check_authorize(&params, Some(&client)).unwrap_or_else(|r| panic!("{r:?}"));
-    assert!(req.silent);
+    for (name, prompt, expect) in table {
+        let mut params = good();
+        params.prompt = prompt.map(str::to_owned);
+        let req = oidc::check_authorize(&params, Some(&client));
+        assert_eq!(req.map(|r| r.prompt).ok(), Some(expect), "{name}");
+    }
+
+    let mut params = good();
+    params.max_age = Some("600".into());
+    let req = oidc::check_authorize(&params, Some(&client));
+    assert_eq!(req.map(|r| r.max_age).ok(), Some(Some(600)));
+}
+
+#[test]
+fn when_the_hub_session_may_answer() {
+    let now = 10_000;
+    // (rule, prompt, max_age, auth_time, expected)
+    let table = [
+        ("session_answers", Prompt::IfNeeded, None, Some(1_000), SessionUse::Issue),
+        ("no_session_signs_in", Prompt::IfNeeded, None, None, SessionUse::SignIn),
+        (
+            "silent_without_session_is_login_required",
+            Prompt::Silent,
+            None,
+            None,
+            SessionUse::LoginRequired,
+        ),
+        ("silent_with_session_answers", Prompt::Silent, None, Some(1_000), SessionUse::Issue),
+        ("login_ignores_the_session", Prompt::Login, None, Some(now), SessionUse::SignIn),
+        ("login_without_session_signs_in", Prompt::Login, None, None, SessionUse::SignIn),
+        (
+            "session_within_max_age_answers",
+            Prompt::IfNeeded,
+            Some(600),
+            Some(now - 600),
+            SessionUse::Issue,
+        ),
+        (
+            "session_older_than_max_age_signs_in",
+            Prompt::IfNeeded,
+            Some(600),
+            Some(now - 601),
+            SessionUse::SignIn,
+        ),
+        (
+            "max_age_zero_takes_only_this_second",
+            Prompt::IfNeeded,
+            Some(0),
+            Some(now - 1),
+            SessionUse::SignIn,
+        ),
+        (
+            "silent_and_too_old_is_login_required",
+            Prompt::Silent,
+            Some(60),
+            Some(now - 61),
+            SessionUse::LoginRequired,
+        ),
+        (
+            "session_from_the_future_is_recent",
+            Prompt::IfNeeded,
+            Some(0),
+            Some(now + 5),
+            SessionUse::Issue,
+        ),
+    ];
+    let client = psa();
+    let base = oidc::check_authorize(&good(), Some(&client)).unwrap_or_else(|r| panic!("{r:?}"));
+    for (name, prompt, max_age, auth_time, expect) in table {
+        let req = oidc::AuthorizeRequest { prompt, max_age, ..base.clone() };
+        assert_eq!(oidc::session_use(&req, auth_time, now), expect, "{name}");
+    }
 }
 
 fn issued() -> IssuedCode {

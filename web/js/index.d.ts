@@ -49,6 +49,7 @@ export type ErrorCode =
   | 'totp_code_invalid'
   | 'totp_code_reused'
   | 'recovery_code_invalid'
+  | 'totp_enrolment_superseded'
   | 'oidc_client_unknown'
   | 'oidc_client_auth_failed'
   | 'redirect_uri_unregistered'

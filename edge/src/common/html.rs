@@ -1,6 +1,9 @@
 //! HTML pages rendered with minijinja, auto-escaping every value (templates end in `.html`).
 
+use base64::Engine;
+use base64::engine::general_purpose::STANDARD;
 use minijinja::Environment;
+use sha2::{Digest, Sha256};
 use worker::{Headers, Response, Result};
 
 /// A template environment holding `templates` (name, source); names end in `.html`, which
@@ -23,15 +26,32 @@ pub fn render(env: &Environment<'_>, name: &str, ctx: minijinja::Value) -> Strin
     })
 }
 
-/// The sign-in pages' policy: no script at all, inline styles only, never framed. Forms carry
-/// no `form-action`: a sign-in post ends in a redirect to a module's callback, which Chromium
-/// would hold to it.
-pub const SIGN_IN_CSP: &str =
-    "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; frame-ancestors 'none'";
+/// The sign-in pages' policy: no script at all, only the style block `style_source` allows
+/// (see [`style_hash_source`]), never framed. Forms carry no `form-action`: a sign-in post ends
+/// in a redirect to a module's callback, which Chromium would hold to it.
+pub fn sign_in_csp(style_source: &str) -> String {
+    format!("default-src 'none'; style-src {style_source}; base-uri 'none'; frame-ancestors 'none'")
+}
 
-/// The portal's and admin screens' policy: [`SIGN_IN_CSP`], with forms posted to the hub only.
+/// The portal's and admin screens' policy: like the sign-in pages', with forms posted to the
+/// hub only. Their templates put `style` attributes on elements, which only `'unsafe-inline'`
+/// allows (a hash cannot cover an attribute without `'unsafe-hashes'`).
 pub const PORTAL_CSP: &str = "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; \
      form-action 'self'; frame-ancestors 'none'";
+
+/// The CSP source that allows exactly the first `<style>` block of `template`:
+/// `'sha256-<base64 of its text>'`, or `'none'` when there is none. The block must hold no
+/// template syntax, so the page carries the same bytes the hash was taken of.
+pub fn style_hash_source(template: &str) -> String {
+    let block = template
+        .split_once("<style>")
+        .and_then(|(_, rest)| rest.split_once("</style>"))
+        .map(|(css, _)| css);
+    match block {
+        Some(css) => format!("'sha256-{}'", STANDARD.encode(Sha256::digest(css.as_bytes()))),
+        None => "'none'".to_string(),
+    }
+}
 
 /// An HTML response with the hub's headers: never cached, the policy `csp`, and a referrer sent
 /// to the hub itself only (`no-referrer` would make Chromium send `Origin: null` on the hub's

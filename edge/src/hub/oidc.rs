@@ -1,6 +1,7 @@
 //! The hub as an OpenID Connect provider: discovery, JWKS, the authorization endpoint (code +
-//! PKCE S256, silent when a hub session exists), the token endpoint, userinfo and RP-initiated
-//! logout.
+//! PKCE S256, silent when a hub session exists, a fresh sign-in for `prompt=login` or a session
+//! older than `max_age`), the token endpoint, userinfo and RP-initiated logout. The ID token's
+//! `amr` is what the session's sign-in used (`pwd otp mfa`, or `pwd mfa` after a recovery code).
 //!
 //! Tokens are EdDSA-signed with the first key of `HUB_SIGNING_KEYS` and carry its `kid`. The ID
 //! token has `typ` `JWT`; the access token is the hub token a gate verifies (`typ` `at+jwt`, see
@@ -13,7 +14,7 @@
 
 use base64::Engine;
 use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
-use onegate_core::oidc::{self, AuthorizeParams, CodeExchange};
+use onegate_core::oidc::{self, AuthorizeParams, CodeExchange, SessionUse};
 use onegate_core::token::{self, Expectations, HUB_TOKEN_TYPE, HubClaims};
 use onegate_core::{Error, ErrorKind};
 use serde::Serialize;
@@ -135,7 +136,29 @@ fn redirect(location: &str) -> Result<Response> {
     pages::see_other(location, &[])
 }
 
-/// `GET /oauth/authorize`.
+/// Where the browser signs in before the authorization request goes on: `/signin` returning to
+/// the request without `prompt` and `max_age` (the new session satisfies both, and keeping them
+/// would ask again forever), with `prompt=login` when a session exists but must not be used.
+fn sign_in_first(url: &worker::Url, again: bool) -> String {
+    let forced = |key: &str| key == "prompt" || key == "max_age";
+    let here = if url.query_pairs().any(|(k, _)| forced(&k)) {
+        let mut kept = form_urlencoded::Serializer::new(String::new());
+        for (key, value) in url.query_pairs().filter(|(k, _)| !forced(k)) {
+            kept.append_pair(&key, &value);
+        }
+        format!("{}?{}", url.path(), kept.finish())
+    } else {
+        format!("{}?{}", url.path(), url.query().unwrap_or_default())
+    };
+    let mut params = vec![("return_to", here.as_str())];
+    if again {
+        params.push(("prompt", "login"));
+    }
+    with_query("/signin", &params)
+}
+
+/// `GET /oauth/authorize`: a code from the hub session, or sign-in first (no session,
+/// `prompt=login`, or a session older than `max_age`), or `login_required` for `prompt=none`.
 pub async fn authorize(hub: &Hub, req: &Request) -> Result<Response> {
     let url = req.url()?;
     let mut params = AuthorizeParams::default();
@@ -150,6 +173,7 @@ pub async fn authorize(hub: &Hub, req: &Request) -> Result<Response> {
             "code_challenge" => &mut params.code_challenge,
             "code_challenge_method" => &mut params.code_challenge_method,
             "prompt" => &mut params.prompt,
+            "max_age" => &mut params.max_age,
             _ => continue,
         };
         if slot.is_some() {
@@ -179,16 +203,18 @@ pub async fn authorize(hub: &Hub, req: &Request) -> Result<Response> {
         return pages::refusal(400, "This sign-in link cannot be used", &err);
     };
 
-    let Some((session, user)) = session::current(hub, req).await? else {
-        if request.silent {
+    let current = session::current(hub, req).await?;
+    let auth_time = current.as_ref().map(|(session, _)| session.created_at as u64);
+    let (session, user) = match (oidc::session_use(&request, auth_time, hub.now), current) {
+        (SessionUse::Issue, Some(pair)) => pair,
+        (SessionUse::LoginRequired, _) => {
             let location = with_query(
                 &request.redirect_uri,
                 &[("error", "login_required"), ("state", &request.state), ("iss", &hub.issuer)],
             );
             return redirect(&location);
         }
-        let here = format!("{}?{}", url.path(), url.query().unwrap_or_default());
-        return redirect(&with_query("/signin", &[("return_to", &here)]));
+        (_, current) => return redirect(&sign_in_first(&url, current.is_some())),
     };
 
     if user.tenant_id != record.tenant_id {
@@ -269,7 +295,7 @@ struct IdClaims<'a> {
     #[serde(skip_serializing_if = "Option::is_none")]
     nonce: Option<&'a str>,
     auth_time: i64,
-    amr: [&'static str; 3],
+    amr: Vec<&'a str>,
 }
 
 /// The claims of an access token (the hub token a gate verifies).
@@ -385,7 +411,7 @@ pub async fn token(hub: &Hub, mut req: Request) -> Result<Response> {
         hub: &claims,
         nonce,
         auth_time: session.created_at as i64,
-        amr: ["pwd", "otp", "mfa"],
+        amr: session.amr.split_whitespace().collect(),
     };
     let access_claims =
         AccessClaims { hub: &claims, nonce, scope: &stored.scope, client_id: &record.client.id };

@@ -9,8 +9,11 @@ use worker::{Headers, Response, Result};
 
 use crate::common::{brand, html};
 
+/// The layout every hub page extends; its one `<style>` block is what the policy allows.
+const BASE: &str = include_str!("templates/base.html");
+
 const TEMPLATES: [(&str, &str); 7] = [
-    ("base.html", include_str!("templates/base.html")),
+    ("base.html", BASE),
     ("signin.html", include_str!("templates/signin.html")),
     ("totp.html", include_str!("templates/totp.html")),
     ("enrol.html", include_str!("templates/enrol.html")),
@@ -19,8 +22,13 @@ const TEMPLATES: [(&str, &str); 7] = [
     ("message.html", include_str!("templates/message.html")),
 ];
 
-/// No scripts at all, inline styles only, never framed, forms post anywhere the flow redirects.
-pub const CSP: &str = html::SIGN_IN_CSP;
+/// The hub pages' policy: no scripts at all, no style but the base template's `<style>` block
+/// (by its SHA-256; the sign-in pages have no `style` attributes), never framed, forms post
+/// anywhere the flow redirects.
+pub fn csp() -> &'static str {
+    static CSP: OnceLock<String> = OnceLock::new();
+    CSP.get_or_init(|| html::sign_in_csp(&html::style_hash_source(BASE)))
+}
 
 fn templates() -> &'static Environment<'static> {
     static ENV: OnceLock<Environment<'static>> = OnceLock::new();
@@ -34,7 +42,7 @@ pub fn render(name: &str, brand: &str, ctx: Value) -> String {
 
 /// An HTML response with the hub's headers.
 pub fn respond(status: u16, body: String) -> Result<Response> {
-    html::hub_page(status, body, CSP)
+    html::hub_page(status, body, csp())
 }
 
 /// Renders `name` and answers with `status`.
@@ -68,19 +76,24 @@ pub fn see_other(location: &str, cookies: &[String]) -> Result<Response> {
 mod tests {
     use super::*;
 
-    #[test]
-    fn every_template_renders_and_escapes() {
-        let evil = "<script>alert(1)</script>";
+    /// A context with every value some template reads, each `evil`.
+    fn every_value(evil: &str) -> Value {
         let user = context! { name => evil, email => "a@b.test", is_admin => true };
         let tiles = vec![context! {
             id => "psa", name => evil, href => "http://psa.localhost:8787/",
             initials => "PS", description => evil,
         }];
-        let ctx = context! {
+        context! {
             user, tiles, error => evil, email => evil, return_to => evil, secret => evil,
             uri => evil, codes => vec![evil], heading => evil, message => evil, code => evil,
-            recovery_left => 3,
-        };
+            recovery_left => 3, again => true,
+        }
+    }
+
+    #[test]
+    fn every_template_renders_and_escapes() {
+        let evil = "<script>alert(1)</script>";
+        let ctx = every_value(evil);
         for (name, _) in TEMPLATES {
             let html = render(name, "KaseyaOne", ctx.clone());
             assert!(html.starts_with("<!doctype html>"), "{name}: {html}");
@@ -90,8 +103,18 @@ mod tests {
     }
 
     #[test]
-    fn the_policy_allows_no_script() {
-        assert!(!CSP.contains("script-src"));
-        assert!(CSP.starts_with("default-src 'none'"));
+    fn the_policy_allows_no_script_and_only_the_rendered_style_block() {
+        let csp = csp();
+        assert!(!csp.contains("script-src"), "{csp}");
+        assert!(!csp.contains("unsafe-inline"), "{csp}");
+        assert!(csp.starts_with("default-src 'none'"), "{csp}");
+
+        for (name, _) in TEMPLATES.iter().filter(|(name, _)| *name != "base.html") {
+            let page = render(name, "KaseyaOne", every_value("x"));
+            assert_eq!(page.matches("<style").count(), 1, "{name}");
+            assert!(!page.contains(" style="), "{name} has a style attribute the policy refuses");
+            let allowed = format!("style-src {};", html::style_hash_source(&page));
+            assert!(csp.contains(&allowed), "{name}: the rendered block is not the hashed one");
+        }
     }
 }

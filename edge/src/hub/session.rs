@@ -26,6 +26,10 @@ pub struct Pending {
     pub exp: u64,
     /// Where to go once signed in (a hub path).
     pub return_to: String,
+    /// On a first sign-in, which authenticator secret this sign-in was shown (see
+    /// `signin::enrolment_binding`); a newer sign-in's secret does not match it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub enrolment: Option<String>,
 }
 
 fn session_cookie(hub: &Hub) -> CookieSpec<'static> {

@@ -1,11 +1,16 @@
 //! Hub sign-in: email and password, then the two-factor code (or a recovery code), or on the
 //! first sign-in the enrolment of an authenticator; and sign-out.
 //!
-//! Throttling is checked before any password hashing, per client address and per account; a
-//! failure at either step counts against both. A session starts only after both factors pass.
+//! Every password or code check is first counted against the client address and the email
+//! address (known or not, so the answers do not tell which accounts exist), atomically in D1; the
+//! core admits it only while both counts are within their limits, so parallel guesses get no
+//! more checks than the policy allows. A check that succeeds gives its count back, a failed one
+//! keeps it, and a complete sign-in forgets the email address's failures. A session starts only
+//! after both factors pass; its `amr` says which second factor it was. Each enrolment attempt
+//! shows a fresh authenticator secret, bound to the sign-in in progress that showed it.
 
 use minijinja::context;
-use onegate_core::signin::{self, ThrottlePolicy};
+use onegate_core::signin::{self, SecondFactor, ThrottlePolicy};
 use onegate_core::totp::{self, TotpConfig};
 use onegate_core::{Error, ErrorKind};
 use worker::{Request, Response, Result};
@@ -15,7 +20,7 @@ use super::session::{self, PENDING_SECS, Pending, SESSION_SECS};
 use super::store::User;
 use super::{Hub, password};
 use crate::common::brand;
-use crate::common::sign::random_id;
+use crate::common::sign::{random_id, sha256_b64};
 
 /// Largest form body the hub reads, in bytes.
 const MAX_FORM_BYTES: usize = 16 * 1024;
@@ -58,28 +63,36 @@ fn client_address(req: &Request) -> String {
     req.headers().get("CF-Connecting-IP").ok().flatten().unwrap_or_else(|| "unknown".into())
 }
 
-fn account_key(user: &User) -> String {
-    format!("account:{}", user.id)
+/// The throttle keys of an attempt for `email`: the client address, then the email address.
+fn throttle_keys(req: &Request, email: &str) -> [(String, ThrottlePolicy); 2] {
+    [
+        (signin::address_throttle_key(&client_address(req)), ThrottlePolicy::ADDRESS),
+        (signin::email_throttle_key(email), ThrottlePolicy::ACCOUNT),
+    ]
 }
 
-/// Counts one failure against each key.
-async fn record_failures(hub: &Hub, keys: &[(String, ThrottlePolicy)]) -> Result<()> {
-    for (key, policy) in keys {
-        let state = hub.store.throttle(key).await?;
-        hub.store.set_throttle(key, signin::record_failure(state, hub.now, *policy)).await?;
-    }
-    Ok(())
-}
-
-/// The first key that is locked, as the core's error.
-async fn throttled(hub: &Hub, keys: &[(String, ThrottlePolicy)]) -> Result<Option<Error>> {
-    for (key, policy) in keys {
-        let state = hub.store.throttle(key).await?;
-        if let Err(err) = signin::check_throttle(state, hub.now, *policy) {
+/// Counts the attempt against each key before anything is checked; the first key over its
+/// limit refuses it with the core's error, and the keys before it get the attempt back (it is
+/// never checked).
+async fn count_attempt(hub: &Hub, keys: &[(String, ThrottlePolicy)]) -> Result<Option<Error>> {
+    for (i, (key, policy)) in keys.iter().enumerate() {
+        let counted = hub.store.count_attempt(key, hub.now, policy.window_secs).await?;
+        if let Err(err) = signin::check_attempt(counted, hub.now, *policy) {
+            for (earlier, _) in &keys[..i] {
+                hub.store.release_attempt(earlier).await?;
+            }
             return Ok(Some(err));
         }
     }
     Ok(None)
+}
+
+/// Gives the attempt back to each key (its check succeeded).
+async fn release_attempt(hub: &Hub, keys: &[(String, ThrottlePolicy)]) -> Result<()> {
+    for (key, _) in keys {
+        hub.store.release_attempt(key).await?;
+    }
+    Ok(())
 }
 
 fn query(req: &Request, name: &str) -> Option<String> {
@@ -92,62 +105,85 @@ fn signin_page(status: u16, error: Option<&str>, email: &str, return_to: &str) -
     pages::page(status, "signin.html", brand::name(), ctx)
 }
 
-/// `GET /signin?return_to=`: the email and password form (or straight on when signed in).
+/// `GET /signin?return_to=[&prompt=login]`: the email and password form, or straight on when
+/// signed in, unless `prompt=login` (a module asked for a fresh sign-in).
 pub async fn form(hub: &Hub, req: &Request) -> Result<Response> {
     let requested = query(req, "return_to");
     let return_to = signin::local_return_path(requested.as_deref());
-    if session::current(hub, req).await?.is_some() {
+    let again = query(req, "prompt").as_deref() == Some("login");
+    if !again && session::current(hub, req).await?.is_some() {
         return pages::see_other(return_to, &[]);
     }
-    signin_page(200, None, "", return_to)
+    let ctx = context! { error => None::<&str>, email => "", return_to, again };
+    pages::page(200, "signin.html", brand::name(), ctx)
 }
 
-/// `POST /signin`: checks the password, then sends the user to the two-factor step.
+/// `POST /signin`: checks the password, then sends the user to the two-factor step (or, on the
+/// first sign-in, to enrolment with a fresh secret).
 pub async fn password(hub: &Hub, mut req: Request) -> Result<Response> {
     if !same_origin(hub, &req) {
         return cross_origin();
     }
     let fields = form_fields(&mut req).await;
-    let email = field(&fields, "email").unwrap_or_default().trim().to_lowercase();
+    let email = signin::normalise_email(field(&fields, "email").unwrap_or_default());
     let password = field(&fields, "password").unwrap_or_default();
     let return_to = signin::local_return_path(field(&fields, "return_to")).to_string();
-
-    let mut keys = vec![(format!("ip:{}", client_address(&req)), ThrottlePolicy::ADDRESS)];
-    if let Some(err) = throttled(hub, &keys).await? {
-        return signin_page(429, Some(err.message()), &email, &return_to);
-    }
 
     if let Err(err) = signin::check_password_input(password) {
         return signin_page(400, Some(err.message()), &email, &return_to);
     }
 
-    let user = hub.store.user_by_email(&email).await?;
-    if let Some(user) = &user {
-        keys.push((account_key(user), ThrottlePolicy::ACCOUNT));
-        if let Some(err) = throttled(hub, &keys).await? {
-            return signin_page(429, Some(err.message()), &email, &return_to);
-        }
+    let keys = throttle_keys(&req, &email);
+    if let Some(err) = count_attempt(hub, &keys).await? {
+        return signin_page(429, Some(err.message()), &email, &return_to);
     }
 
+    let user = hub.store.user_by_email(&email).await?;
     let matched = password::verify(password, user.as_ref().map(|u| u.password_hash.as_str()));
     let Some(user) = user.filter(|_| matched) else {
-        record_failures(hub, &keys).await?;
         let err = Error::new(ErrorKind::CredentialsInvalid, "the email or password is not correct");
         return signin_page(401, Some(err.message()), &email, &return_to);
     };
+    release_attempt(hub, &keys).await?;
 
-    let pending = Pending { uid: user.id.clone(), exp: hub.now + PENDING_SECS, return_to };
-    let cookie = session::set_pending(hub, &pending);
+    let mut pending =
+        Pending { uid: user.id.clone(), exp: hub.now + PENDING_SECS, return_to, enrolment: None };
     if user.totp_secret.is_some() {
-        return pages::see_other("/signin/totp", &[cookie]);
+        return pages::see_other("/signin/totp", &[session::set_pending(hub, &pending)]);
     }
 
-    if user.totp_pending.is_none() {
-        let mut secret = [0u8; 20];
-        getrandom::fill(&mut secret).map_err(|e| worker::Error::RustError(e.to_string()))?;
-        hub.store.set_totp_pending(&user.id, &totp::base32_encode(&secret)).await?;
-    }
-    pages::see_other("/signin/enrol", &[cookie])
+    let mut secret = [0u8; 20];
+    getrandom::fill(&mut secret).map_err(|e| worker::Error::RustError(e.to_string()))?;
+    let secret = totp::base32_encode(&secret);
+    hub.store.set_totp_pending(&user.id, &secret).await?;
+    pending.enrolment = Some(enrolment_binding(&secret));
+    pages::see_other("/signin/enrol", &[session::set_pending(hub, &pending)])
+}
+
+/// What the sign-in in progress remembers of the secret its enrolment page shows: a SHA-256, so
+/// the cookie does not carry the secret itself.
+fn enrolment_binding(secret: &str) -> String {
+    sha256_b64(format!("hub-enrolment:{secret}").as_bytes())
+}
+
+/// The pending secret `user` may confirm in the sign-in `pending`: only the one this sign-in
+/// was shown. A later sign-in replaces it, and this one can then neither see nor confirm it.
+fn enrolment_secret<'a>(pending: &Pending, user: &'a User) -> Option<&'a str> {
+    let secret = user.totp_pending.as_deref().filter(|_| user.totp_secret.is_none())?;
+    let binding = enrolment_binding(secret);
+    (pending.enrolment.as_deref() == Some(binding.as_str())).then_some(secret)
+}
+
+/// The answer to an enrolment whose secret a newer sign-in replaced: 409, sign in again.
+fn enrolment_superseded(hub: &Hub) -> Result<Response> {
+    let err = Error::new(
+        ErrorKind::TotpEnrolmentSuperseded,
+        "a newer sign-in to this account replaced this set-up; sign in again to see the current \
+         secret",
+    );
+    let mut res = pages::refusal(409, "Sign in again", &err)?;
+    res.headers_mut().append("Set-Cookie", &session::clear_pending(hub))?;
+    Ok(res)
 }
 
 fn totp_page(status: u16, error: Option<&str>) -> Result<Response> {
@@ -185,24 +221,21 @@ pub async fn totp(hub: &Hub, mut req: Request) -> Result<Response> {
         Ok(pair) => pair,
         Err(res) => return Ok(res),
     };
-    let keys = [
-        (format!("ip:{}", client_address(&req)), ThrottlePolicy::ADDRESS),
-        (account_key(&user), ThrottlePolicy::ACCOUNT),
-    ];
-    if let Some(err) = throttled(hub, &keys).await? {
+    let keys = throttle_keys(&req, &user.email);
+    if let Some(err) = count_attempt(hub, &keys).await? {
         return totp_page(429, Some(err.message()));
     }
 
     let fields = form_fields(&mut req).await;
     let code = field(&fields, "code").unwrap_or_default();
-    let checked = second_factor(hub, &user, code).await?;
-    if let Err(err) = checked {
-        record_failures(hub, &keys).await?;
-        return totp_page(401, Some(err.message()));
-    }
+    let factor = match second_factor(hub, &user, code).await? {
+        Ok(factor) => factor,
+        Err(err) => return totp_page(401, Some(err.message())),
+    };
 
+    release_attempt(hub, &keys[..1]).await?;
     hub.store.clear_throttle(&keys[1].0).await?;
-    let cookie = start_session(hub, &user).await?;
+    let cookie = start_session(hub, &user, factor).await?;
     pages::see_other(&pending.return_to, &[cookie, session::clear_pending(hub)])
 }
 
@@ -211,11 +244,11 @@ async fn second_factor(
     hub: &Hub,
     user: &User,
     code: &str,
-) -> Result<std::result::Result<(), Error>> {
+) -> Result<std::result::Result<SecondFactor, Error>> {
     if totp::looks_like_recovery_code(code) {
         let used = hub.store.use_recovery_code(&user.id, &totp::recovery_code_hash(code)).await?;
         if used {
-            return Ok(Ok(()));
+            return Ok(Ok(SecondFactor::RecoveryCode));
         }
         return Ok(Err(Error::new(
             ErrorKind::RecoveryCodeInvalid,
@@ -237,34 +270,37 @@ async fn second_factor(
             "this two-factor code was already used; wait for the next code",
         )));
     }
-    Ok(Ok(()))
+    Ok(Ok(SecondFactor::Totp))
 }
 
-/// Creates the hub session and returns its `Set-Cookie` value.
-async fn start_session(hub: &Hub, user: &User) -> Result<String> {
+/// Creates the hub session (its `amr` from `factor`) and returns its `Set-Cookie` value.
+async fn start_session(hub: &Hub, user: &User, factor: SecondFactor) -> Result<String> {
     let id = random_id(24).map_err(|e| worker::Error::RustError(e.to_string()))?;
-    hub.store.create_session(&id, user, hub.now, hub.now + SESSION_SECS, "pwd otp mfa").await?;
+    let amr = factor.amr().join(" ");
+    hub.store.create_session(&id, user, hub.now, hub.now + SESSION_SECS, &amr).await?;
     Ok(session::set_session(hub, &id))
 }
 
-fn enrol_page(status: u16, user: &User, error: Option<&str>) -> Result<Response> {
-    let secret_text = user.totp_pending.clone().unwrap_or_default();
-    let secret = totp::base32_decode(&secret_text).unwrap_or_default();
-    let uri = totp::otpauth_uri(brand::name(), &user.email, &secret, TotpConfig::default());
-    let ctx = context! { error, secret => secret_text, uri };
+fn enrol_page(status: u16, user: &User, secret: &str, error: Option<&str>) -> Result<Response> {
+    let raw = totp::base32_decode(secret).unwrap_or_default();
+    let uri = totp::otpauth_uri(brand::name(), &user.email, &raw, TotpConfig::default());
+    let ctx = context! { error, secret, uri };
     pages::page(status, "enrol.html", brand::name(), ctx)
 }
 
 /// `GET /signin/enrol`: the secret and `otpauth://` URI to add to an authenticator app.
 pub async fn enrol_form(hub: &Hub, req: &Request) -> Result<Response> {
-    let (_, user) = match pending_user(hub, req).await? {
+    let (pending, user) = match pending_user(hub, req).await? {
         Ok(pair) => pair,
         Err(res) => return Ok(res),
     };
     if user.totp_secret.is_some() {
         return pages::see_other("/signin/totp", &[]);
     }
-    enrol_page(200, &user, None)
+    match enrolment_secret(&pending, &user) {
+        Some(secret) => enrol_page(200, &user, secret, None),
+        None => enrolment_superseded(hub),
+    }
 }
 
 /// `POST /signin/enrol`: the first code confirms the secret; recovery codes are shown once.
@@ -276,16 +312,19 @@ pub async fn enrol(hub: &Hub, mut req: Request) -> Result<Response> {
         Ok(pair) => pair,
         Err(res) => return Ok(res),
     };
+    if user.totp_secret.is_some() {
+        return pages::see_other("/signin", &[session::clear_pending(hub)]);
+    }
+    let Some(secret_text) = enrolment_secret(&pending, &user) else {
+        return enrolment_superseded(hub);
+    };
     let fields = form_fields(&mut req).await;
     let code = field(&fields, "code").unwrap_or_default();
-    let secret = user.totp_pending.as_deref().and_then(|s| totp::base32_decode(s).ok());
-    let Some(secret) = secret.filter(|_| user.totp_secret.is_none()) else {
-        return pages::see_other("/signin", &[session::clear_pending(hub)]);
-    };
+    let secret = totp::base32_decode(secret_text).unwrap_or_default();
 
     let step = match totp::verify(&secret, code, hub.now, None, TotpConfig::default()) {
         Ok(step) => step,
-        Err(err) => return enrol_page(401, &user, Some(err.message())),
+        Err(err) => return enrol_page(401, &user, secret_text, Some(err.message())),
     };
 
     let mut codes = Vec::with_capacity(RECOVERY_CODES);
@@ -295,11 +334,11 @@ pub async fn enrol(hub: &Hub, mut req: Request) -> Result<Response> {
         codes.push(totp::recovery_code(random));
     }
     let hashes: Vec<String> = codes.iter().map(|c| totp::recovery_code_hash(c)).collect();
-    if !hub.store.confirm_totp(&user.id, step, &hashes).await? {
-        return pages::see_other("/signin", &[session::clear_pending(hub)]);
+    if !hub.store.confirm_totp(&user.id, secret_text, step, &hashes).await? {
+        return enrolment_superseded(hub);
     }
 
-    let cookie = start_session(hub, &user).await?;
+    let cookie = start_session(hub, &user, SecondFactor::Totp).await?;
     let body = pages::render(
         "recovery.html",
         brand::name(),

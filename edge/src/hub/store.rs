@@ -1,8 +1,10 @@
 //! The hub's D1 access: users, sessions, two-factor state, throttling, clients and codes.
 //!
 //! Every query is bound by parameters; nothing from a request is ever spliced into SQL. Writes
-//! that must happen once (using a code, a recovery code or a TOTP step) are conditional
-//! `UPDATE`/`DELETE`s whose change count says whether this request won.
+//! that must happen once (using a code, a recovery code or a TOTP step, confirming enrolment)
+//! are conditional `UPDATE`/`DELETE`s whose change count says whether this request won; a
+//! throttle key is counted with one `INSERT ... ON CONFLICT DO UPDATE ... RETURNING`, so
+//! concurrent attempts never read the same count.
 
 use onegate_core::oidc::{Client, IssuedCode};
 use onegate_core::signin::ThrottleState;
@@ -55,6 +57,8 @@ pub struct Session {
     pub id: String,
     /// Unix time the session was created (the `auth_time` claim).
     pub created_at: f64,
+    /// How the user signed in: space-separated `amr` values (RFC 8176).
+    pub amr: String,
 }
 
 /// A module tile on the portal home.
@@ -210,30 +214,45 @@ impl Store {
         self.changes(sql, &[text(user_id), text(secret)]).await.map(|_| ())
     }
 
-    /// Confirms enrolment: the pending secret becomes the secret, `step` the last used step,
-    /// and `recovery_hashes` replace any earlier recovery codes. False if already enrolled.
+    /// Confirms enrolment of `secret` (the user's pending secret, as the sign-in in progress
+    /// showed it): it becomes the secret, `step` the last used step, and `recovery_hashes`
+    /// replace any earlier recovery codes, all in one D1 batch (a transaction). Every statement
+    /// is conditional on the same pending secret, so nothing changes when the user is already
+    /// enrolled or a newer sign-in replaced the secret; false then.
     pub async fn confirm_totp(
         &self,
         user_id: &str,
+        secret: &str,
         step: u64,
         recovery_hashes: &[String],
     ) -> Result<bool> {
-        let sql = "UPDATE hub_users SET totp_secret = totp_pending, totp_pending = NULL, \
-                   totp_last_step = ?2 WHERE id = ?1 AND totp_secret IS NULL \
-                   AND totp_pending IS NOT NULL";
-        if self.changes(sql, &[text(user_id), int(step)]).await? != 1 {
-            return Ok(false);
-        }
-        let mut batch =
-            vec![self.stmt("DELETE FROM hub_recovery_codes WHERE user_id = ?1", &[text(user_id)])?];
-        for hash in recovery_hashes {
-            batch.push(self.stmt(
-                "INSERT INTO hub_recovery_codes (user_id, code_hash) VALUES (?1, ?2)",
-                &[text(user_id), text(hash)],
-            )?);
-        }
-        self.db.batch(batch).await?;
-        Ok(true)
+        const PENDING: &str = "EXISTS (SELECT 1 FROM hub_users WHERE id = ?1 \
+                               AND totp_secret IS NULL AND totp_pending = ?2)";
+        let hashes = serde_json::to_string(recovery_hashes)
+            .map_err(|e| worker::Error::RustError(e.to_string()))?;
+        let batch = vec![
+            self.stmt(
+                &format!("DELETE FROM hub_recovery_codes WHERE user_id = ?1 AND {PENDING}"),
+                &[text(user_id), text(secret)],
+            )?,
+            self.stmt(
+                &format!(
+                    "INSERT INTO hub_recovery_codes (user_id, code_hash) \
+                     SELECT ?1, value FROM json_each(?3) WHERE {PENDING}"
+                ),
+                &[text(user_id), text(secret), text(&hashes)],
+            )?,
+            self.stmt(
+                "UPDATE hub_users SET totp_secret = totp_pending, totp_pending = NULL, \
+                 totp_last_step = ?3 WHERE id = ?1 AND totp_secret IS NULL \
+                 AND totp_pending = ?2",
+                &[text(user_id), text(secret), int(step)],
+            )?,
+        ];
+        let results = self.db.batch(batch).await?;
+        let confirmed =
+            results.last().and_then(|r| r.meta().ok().flatten()).and_then(|m| m.changes);
+        Ok(confirmed == Some(1))
     }
 
     /// Deletes a recovery code; true when it existed (so it is now used up).
@@ -249,23 +268,36 @@ impl Store {
         Ok(n.unwrap_or(0.0) as u64)
     }
 
-    /// The failures recorded for a throttle key.
-    pub async fn throttle(&self, key: &str) -> Result<Option<ThrottleState>> {
-        let sql = "SELECT failures, window_start FROM hub_signin_throttle WHERE key = ?1";
-        let row: Option<ThrottleRow> = self.stmt(sql, &[text(key)])?.first(None).await?;
-        Ok(row.map(|r| ThrottleState {
-            failures: r.failures as u32,
-            window_start: r.window_start as u64,
-        }))
+    /// Counts one attempt against a throttle key in one atomic statement and returns the key's
+    /// state including it (`onegate_core::signin::count_attempt` in SQL): a key whose window of
+    /// `window_secs` has ended starts a new one at `now`. Concurrent attempts each get their own
+    /// count, so they cannot all see the key below its limit.
+    pub async fn count_attempt(
+        &self,
+        key: &str,
+        now: u64,
+        window_secs: u64,
+    ) -> Result<ThrottleState> {
+        let sql = "INSERT INTO hub_signin_throttle (key, failures, window_start) \
+                   VALUES (?1, 1, ?2) ON CONFLICT (key) DO UPDATE SET \
+                   failures = CASE WHEN ?2 >= window_start + ?3 THEN 1 ELSE failures + 1 END, \
+                   window_start = CASE WHEN ?2 >= window_start + ?3 THEN ?2 \
+                   ELSE window_start END \
+                   RETURNING failures, window_start";
+        let args = [text(key), int(now), int(window_secs)];
+        let row: Option<ThrottleRow> = self.stmt(sql, &args)?.first(None).await?;
+        let Some(row) = row else {
+            return Err(worker::Error::RustError("the throttle upsert returned no row".into()));
+        };
+        Ok(ThrottleState { failures: row.failures as u32, window_start: row.window_start as u64 })
     }
 
-    /// Stores a throttle key's new state.
-    pub async fn set_throttle(&self, key: &str, state: ThrottleState) -> Result<()> {
-        let sql = "INSERT INTO hub_signin_throttle (key, failures, window_start) \
-                   VALUES (?1, ?2, ?3) ON CONFLICT (key) DO UPDATE SET \
-                   failures = excluded.failures, window_start = excluded.window_start";
-        let args = [text(key), int(u64::from(state.failures)), int(state.window_start)];
-        self.changes(sql, &args).await.map(|_| ())
+    /// Gives back one attempt counted against a throttle key (its check succeeded, or it was
+    /// never checked because another key refused it).
+    pub async fn release_attempt(&self, key: &str) -> Result<()> {
+        let sql = "UPDATE hub_signin_throttle SET failures = failures - 1 \
+                   WHERE key = ?1 AND failures > 0";
+        self.changes(sql, &[text(key)]).await.map(|_| ())
     }
 
     /// Forgets a throttle key (after a complete sign-in).
@@ -292,13 +324,14 @@ impl Store {
 
     /// The session with this id and its user, if neither revoked nor expired at `now`.
     pub async fn live_session(&self, id: &str, now: u64) -> Result<Option<(Session, User)>> {
-        let sql = "SELECT id, user_id, created_at FROM hub_sessions \
+        let sql = "SELECT id, user_id, created_at, amr FROM hub_sessions \
                    WHERE id = ?1 AND revoked_at IS NULL AND expires_at > ?2";
         #[derive(Deserialize)]
         struct Row {
             id: String,
             user_id: String,
             created_at: f64,
+            amr: String,
         }
         let row: Option<Row> = self.stmt(sql, &[text(id), int(now)])?.first(None).await?;
         let Some(row) = row else {
@@ -307,7 +340,7 @@ impl Store {
         let Some(user) = self.user_by_id(&row.user_id).await? else {
             return Ok(None);
         };
-        let session = Session { id: row.id, created_at: row.created_at };
+        let session = Session { id: row.id, created_at: row.created_at, amr: row.amr };
         Ok(Some((session, user)))
     }
 
