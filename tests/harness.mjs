@@ -106,3 +106,17 @@ export async function screenshot(page, name) {
   await page.screenshot({ path, fullPage: true });
   return path;
 }
+
+/**
+ * The names of the buttons in Chromium's accessibility tree of `page`, closed shadow roots
+ * included (the launcher's waffle lives in one, where locators do not reach).
+ */
+export async function accessibleButtonNames(page) {
+  const cdp = await page.context().newCDPSession(page);
+  try {
+    const { nodes } = await cdp.send('Accessibility.getFullAXTree');
+    return nodes.filter((n) => n.role?.value === 'button').map((n) => n.name?.value);
+  } finally {
+    await cdp.detach();
+  }
+}

@@ -7,7 +7,9 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { HUB_URL, launchBrowser, moduleUrl, screenshot } from './harness.mjs';
+import {
+  HUB_URL, accessibleButtonNames, launchBrowser, moduleUrl, screenshot,
+} from './harness.mjs';
 import { ACCOUNTS, currentStep, totpAt } from './hub-helpers.mjs';
 
 let browser;
@@ -50,6 +52,12 @@ test('sign in with TOTP, see the tiles, open PSA signed in, sign out everywhere'
     (await tiles.first().getAttribute('href')).replaceAll('&#x2f;', '/'),
     `${moduleUrl('psa')}/.onegate/login?return_to=%2F`,
   );
+  // Every part of the portal is a link away from the home page.
+  const nav = page.getByRole('navigation', { name: 'Portal' });
+  for (const name of ['Modules', 'Support', 'Subscriptions & billing', 'Insights']) {
+    await nav.getByRole('link', { name }).waitFor();
+  }
+  assert.match(await page.locator('#security-summary').innerText(), /recovery codes? left|no recovery codes left/);
   await screenshot(page, 'hub-portal');
 
   // The tile opens the module through its gate; the hub session answers without a form.
@@ -59,6 +67,10 @@ test('sign in with TOTP, see the tiles, open PSA signed in, sign out everywhere'
   await page.getByText('with hub login (through the gate)').waitFor({ timeout: 15_000 });
   // The waffle lives in the launcher's closed shadow root: its host element is what shows.
   await page.locator('onegate-launcher').first().waitFor({ state: 'attached', timeout: 15_000 });
+  await page.waitForFunction(() =>
+    performance.getEntriesByName('onegate-launcher:interactive').length > 0, null, { timeout: 15_000 });
+  const buttons = await accessibleButtonNames(page);
+  assert.ok(buttons.includes('Open My KaseyaOne'), `the waffle shows: ${buttons}`);
   await screenshot(page, 'hub-tile-psa');
   assert.deepEqual(cspErrors, []);
 
@@ -100,7 +112,7 @@ test('first sign-in enrols an authenticator and shows single-use recovery codes'
   await page.waitForURL(`${HUB_URL}/`);
   const tiles = page.locator('ul.tiles a.tile');
   assert.deepEqual(await tiles.evaluateAll((as) => as.map((a) => a.dataset.module)), ['psa']);
-  assert.match(await page.locator('main').innerText(), /10 recovery code\(s\) left/);
+  assert.match(await page.locator('main').innerText(), /10 recovery codes left/);
   await context.close();
 });
 

@@ -15,7 +15,9 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { HUB_URL, launchBrowser, moduleUrl, screenshot } from './harness.mjs';
+import {
+  HUB_URL, accessibleButtonNames, launchBrowser, moduleUrl, screenshot,
+} from './harness.mjs';
 import { ACCOUNTS, currentStep, signIn, totpAt } from './hub-helpers.mjs';
 
 const RMM = moduleUrl('rmm');
@@ -101,10 +103,7 @@ async function assertSignedInThroughHub(page, username) {
   assert.match(text, /with hub login \(through the gate\)/);
   await launcherReady(page);
   // The waffle lives in the closed root: its button is in the accessibility tree.
-  const cdp = await page.context().newCDPSession(page);
-  const { nodes } = await cdp.send('Accessibility.getFullAXTree');
-  await cdp.detach();
-  const names = nodes.filter((n) => n.role?.value === 'button').map((n) => n.name?.value);
+  const names = await accessibleButtonNames(page);
   assert.ok(names.includes('Open My KaseyaOne'), `no waffle among buttons ${names}`);
 }
 
