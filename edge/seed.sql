@@ -11,8 +11,12 @@ VALUES ('t_acme', 'acme', 'Acme Managed Services', 1767225600);
 --   legacy  unified login off (the demo RMM again): hub login refused; the seeded unused module
 --           (the insights' `module_unused`), so no test signs in to it
 --   field   unified login off, no subscription (the demo RMM again): LiveMobile allowed
---   ops     tenant Globex, whose hub JWKS URL is unreachable: only its cached keys work
--- Upstream `var:ONEGATE_DEMO_URL` is the demo module Worker (its port is chosen at start).
+--   ops     tenant Globex, whose hub JWKS URL is unreachable: only its cached keys work. Its
+--           upstream is Globex's own demo PSA (`globex-psa`: its own users, levels and SCIM
+--           token), never Acme's; provisioning on with Globex's defaults
+-- Upstream `var:ONEGATE_DEMO_URL` is the demo module Worker (its port is chosen at start). The
+-- modules in front of a demo app guard its security-level screen (`level_admin_path`): the
+-- hub's default level cannot be inactivated or deleted there.
 INSERT OR IGNORE INTO tenants (id, slug, name, created_at)
 VALUES ('t_globex', 'globex', 'Globex (hub keys cached, hub unreachable)', 1767225600);
 
@@ -30,19 +34,28 @@ INSERT INTO module_settings (tenant_id, module_id, settings_json, updated_at) VA
     ('t_acme', 'rmm', '{"unified_login":true}', 1767225600),
     ('t_acme', 'legacy', '{}', 1767225600),
     ('t_acme', 'field', '{}', 1767225600),
-    ('t_globex', 'ops', '{"unified_login":true}', 1767225600)
+    ('t_globex', 'ops',
+     '{"unified_login":true,"provisioning":true,"defaults":{"security_level":"204",'
+     || '"timesheet_approver":"gwen","department":"Dispatch","expense_report_approver":"gwen",'
+     || '"role":"Technician"}}',
+     1767225600)
 ON CONFLICT (tenant_id, module_id) DO UPDATE SET settings_json = excluded.settings_json;
 
 INSERT INTO gate_modules
-    (tenant_id, module_id, upstream_module, login_path, public_paths_json, scim_token) VALUES
-    ('t_acme', 'psa', 'psa', '/login', '["/assets/", "/healthz"]', 'dev-scim-psa'),
-    ('t_acme', 'rmm', 'rmm', '/login', '["/assets/", "/healthz"]', 'dev-scim-rmm'),
-    ('t_acme', 'legacy', 'rmm', '/login', '["/assets/", "/healthz"]', 'dev-scim-rmm'),
-    ('t_acme', 'field', 'rmm', '/login', '["/assets/", "/healthz"]', 'dev-scim-rmm'),
-    ('t_globex', 'ops', 'psa', '/login', '["/assets/", "/healthz"]', 'dev-scim-psa')
+    (tenant_id, module_id, upstream_module, login_path, public_paths_json, scim_token,
+     level_admin_path) VALUES
+    ('t_acme', 'psa', 'psa', '/login', '["/assets/", "/healthz"]', 'dev-scim-psa',
+     '/admin/security-levels'),
+    ('t_acme', 'rmm', 'rmm', '/login', '["/assets/", "/healthz"]', 'dev-scim-rmm',
+     '/admin/security-levels'),
+    ('t_acme', 'legacy', 'rmm', '/login', '["/assets/", "/healthz"]', 'dev-scim-rmm', NULL),
+    ('t_acme', 'field', 'rmm', '/login', '["/assets/", "/healthz"]', 'dev-scim-rmm', NULL),
+    ('t_globex', 'ops', 'globex-psa', '/login', '["/assets/", "/healthz"]', 'dev-scim-globex-psa',
+     '/admin/security-levels')
 ON CONFLICT (tenant_id, module_id) DO UPDATE SET
     upstream_module = excluded.upstream_module, login_path = excluded.login_path,
-    public_paths_json = excluded.public_paths_json, scim_token = excluded.scim_token;
+    public_paths_json = excluded.public_paths_json, scim_token = excluded.scim_token,
+    level_admin_path = excluded.level_admin_path;
 
 -- Globex's hub publishes its keys at an address nobody answers; the shared cache holds the
 -- development key (kid dev-2026-12), fetched a little over the TTL ago on every seed run.
@@ -433,22 +446,40 @@ VALUES
     ('t_acme', 'legacy', 'old.admin', 'full', 'module_credentials', unixepoch() - 95 * 86400),
     ('t_globex', 'ops', 'gwen', 'full', 'hub_login', unixepoch() - 1 * 86400);
 
-INSERT OR IGNORE INTO module_security_levels (tenant_id, module_id, id, name, active, rank)
+-- The modules' security levels as the demo modules report them over SCIM (the gate and the
+-- admin screens store what they read here again, so the module stays the one source of truth;
+-- edge/src/gate/levels.rs). Rows of older seeds, with ids no demo module has, are removed.
+DELETE FROM module_security_levels WHERE id LIKE 'lvl\_%' ESCAPE '\';
+INSERT INTO module_security_levels (tenant_id, module_id, id, name, active, rank)
 VALUES
-    ('t_acme', 'psa', 'lvl_admin', 'Administrator', 1, 100),
-    ('t_acme', 'psa', 'lvl_tech', 'Technician', 1, 50),
-    ('t_acme', 'psa', 'lvl_helpdesk', 'Help Desk', 1, 10),
-    ('t_acme', 'rmm', 'lvl_admin', 'Administrator', 1, 100),
-    ('t_acme', 'rmm', 'lvl_tech', 'Technician', 1, 50),
-    ('t_acme', 'rmm', 'lvl_readonly', 'Read Only', 1, 5),
-    ('t_globex', 'ops', 'lvl_admin', 'Administrator', 1, 100);
+    ('t_acme', 'psa', '1', 'Administrator', 1, 50),
+    ('t_acme', 'psa', '2', 'Manager', 1, 40),
+    ('t_acme', 'psa', '3', 'Technician', 1, 30),
+    ('t_acme', 'psa', '4', 'Help Desk', 1, 20),
+    ('t_acme', 'psa', '5', 'Dashboard', 1, 10),
+    ('t_acme', 'psa', '6', 'Sales', 1, 25),
+    ('t_acme', 'psa', '7', 'Sales', 1, 25),
+    ('t_acme', 'psa', '8', 'Former Staff', 0, 0),
+    ('t_acme', 'rmm', '101', 'Administrator', 1, 50),
+    ('t_acme', 'rmm', '102', 'Technician', 1, 30),
+    ('t_acme', 'rmm', '103', 'Help Desk', 1, 20),
+    ('t_acme', 'rmm', '104', 'Read Only', 1, 10),
+    ('t_acme', 'rmm', '105', 'Operators', 1, 25),
+    ('t_acme', 'rmm', '106', 'Operators', 1, 25),
+    ('t_globex', 'ops', '201', 'Administrator', 1, 50),
+    ('t_globex', 'ops', '202', 'Dispatcher', 1, 35),
+    ('t_globex', 'ops', '203', 'Technician', 1, 30),
+    ('t_globex', 'ops', '204', 'Viewer', 1, 10)
+ON CONFLICT (tenant_id, module_id, id) DO UPDATE SET
+    name = excluded.name, active = excluded.active, rank = excluded.rank;
 
--- The RMM's default security level for provisioned accounts is Technician although Read Only
--- exists (provisioning stays off): the "default security level is not the lowest" insight.
+-- The RMM's default security level for provisioned accounts is Technician (102) although Read
+-- Only (104) is lower (provisioning stays off): the "default security level is not the lowest"
+-- insight. The other defaults name RMM records (its `admin` user approves).
 UPDATE module_settings
 SET settings_json = json_set(settings_json, '$.defaults', json(
-    '{"security_level":"lvl_tech","timesheet_approver":"ada.admin","department":"Service",'
-    || '"expense_report_approver":"ada.admin","role":"Technician"}'))
+    '{"security_level":"102","timesheet_approver":"admin","department":"NOC",'
+    || '"expense_report_approver":"admin","role":"Technician"}'))
 WHERE tenant_id = 't_acme' AND module_id = 'rmm';
 
 -- ==== gate provisioning (issue 6): automatic user provisioning and access groups ====
@@ -471,7 +502,9 @@ ON CONFLICT (id) DO UPDATE SET name = excluded.name;
 
 -- Two more gates in front of the demo PSA, for the provisioning tests:
 --   prov     provisioning on; access groups in this order: Sales, Manager, Technician,
---            Help Desk, Former Staff
+--            Help Desk, Former Staff; defaults other than the demo PSA's own (approvers admin
+--            and sales.one, department Onboarding, role Junior Technician), which the gate
+--            sends when it creates an account
 --   provoff  provisioning off (existing accounts are linked, nobody is created); access group
 --            Technician
 INSERT OR IGNORE INTO modules (id, tenant_id, name, origin, upstream, icon) VALUES
@@ -481,8 +514,8 @@ INSERT OR IGNORE INTO modules (id, tenant_id, name, origin, upstream, icon) VALU
 INSERT INTO module_settings (tenant_id, module_id, settings_json, updated_at) VALUES
     ('t_acme', 'prov',
      '{"unified_login":true,"provisioning":true,"defaults":{"security_level":"5",'
-     || '"timesheet_approver":"manager","department":"Service Desk",'
-     || '"expense_report_approver":"manager","role":"Technician"},'
+     || '"timesheet_approver":"admin","department":"Onboarding",'
+     || '"expense_report_approver":"sales.one","role":"Junior Technician"},'
      || '"access_groups":["g_sales","g_manager","g_tech","g_helpdesk","g_former"]}',
      1767225600),
     ('t_acme', 'provoff', '{"unified_login":true,"access_groups":["g_tech"]}', 1767225600)
@@ -563,3 +596,38 @@ INSERT INTO gate_audit (at, tenant_id, module_id, request_id, event, outcome, ru
 SELECT 1767225602, 't_globex', 'ops', 'seed-admin-globex', 'settings', 'saved',
        'seeded: a Globex settings change', 'u_gil', '{"changed":["unified_login"]}'
 WHERE NOT EXISTS (SELECT 1 FROM gate_audit WHERE request_id = 'seed-admin-globex');
+
+-- ==== security levels (the module is their source of truth) ====
+-- `lvl` is one more gate in front of the demo RMM, for tests/security-levels.test.mjs: its hub
+-- default security level is Technician (102) while Read Only (104) is lower, and it guards the
+-- RMM's own security-level screen. Its admin (password hub-qa-tester-2026, signs in to the hub
+-- for the settings screen and the insights) is levels.admin@acme.example.
+INSERT OR IGNORE INTO modules (id, tenant_id, name, origin, upstream, icon) VALUES
+    ('lvl', 't_acme', 'Levels test RMM', NULL, 'var:ONEGATE_DEMO_URL', NULL);
+
+INSERT INTO module_settings (tenant_id, module_id, settings_json, updated_at) VALUES
+    ('t_acme', 'lvl',
+     '{"unified_login":true,"defaults":{"security_level":"102","timesheet_approver":"admin",'
+     || '"department":"NOC","expense_report_approver":"admin","role":"Technician"}}',
+     1767225600)
+ON CONFLICT (tenant_id, module_id) DO UPDATE SET
+    settings_json = excluded.settings_json, updated_at = excluded.updated_at;
+
+INSERT INTO gate_modules
+    (tenant_id, module_id, upstream_module, login_path, public_paths_json, scim_token,
+     level_admin_path) VALUES
+    ('t_acme', 'lvl', 'rmm', '/login', '["/assets/", "/healthz"]', 'dev-scim-rmm',
+     '/admin/security-levels')
+ON CONFLICT (tenant_id, module_id) DO UPDATE SET
+    upstream_module = excluded.upstream_module, scim_token = excluded.scim_token,
+    level_admin_path = excluded.level_admin_path;
+
+INSERT INTO hub_users
+    (id, tenant_id, email, email_verified, name, password_hash, totp_secret, is_admin, created_at)
+VALUES
+    ('u_lvl_admin', 't_acme', 'levels.admin@acme.example', 1, 'Lev Levels-Admin',
+     '$argon2id$v=19$m=19456,t=2,p=1$BAQEBAQEBAQEBAQEBAQEBA$r/VQ8QH+shd30m0DzzvbzuiQmLGfWOZiwWSw5rA09MU',
+     'PIU5OBENHOKWCY2RQ4VBYSA6N7WI5OX5', 1, 1767225600)
+ON CONFLICT (id) DO UPDATE SET
+    email = excluded.email, name = excluded.name, password_hash = excluded.password_hash,
+    totp_secret = excluded.totp_secret, is_admin = excluded.is_admin;

@@ -84,11 +84,14 @@ test('a tenant admin views, reorders, saves and sees a refusal with core\'s mess
   assert.ok(await page.getByRole('checkbox', { name: /^Unified login/ }).isChecked(), 'the refused change was not stored');
   assert.equal(await page.getByRole('checkbox', { name: /^Require hub login/ }).isChecked(), false);
 
-  // The audit log lists this admin's changes.
+  // The audit log lists this admin's changes, newest first: the refusal with its code, then the
+  // saved default.
   await page.getByRole('link', { name: 'Audit log' }).click();
   const rows = page.locator('#audit tbody tr[data-module="admb"][data-actor="u_adm_browser"]');
-  assert.ok((await rows.count()) >= 2);
-  assert.match(await rows.first().innerText(), /changed: defaults\.security_level/);
+  assert.ok((await rows.count()) >= 3);
+  assert.equal(await rows.first().getAttribute('data-outcome'), 'refused');
+  assert.match(await rows.first().innerText(), /require_hub_login_needs_unified_login/);
+  assert.match(await rows.nth(1).innerText(), /changed: defaults\.security_level/);
   assert.deepEqual(cspErrors, []);
   await context.close();
 });

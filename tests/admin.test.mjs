@@ -1,14 +1,18 @@
 // The tenant admin's module settings screen and audit log on the hub, against the real Worker:
 // the screen shows core's facts (implicit exceptions, low-level advice, access-group mapping,
-// the module's security levels over SCIM); a save is checked by core and audited; each refusal
-// shows core's message and writes nothing; access groups reorder; only the tenant's admins get
-// in (403 for others, 404 for another tenant's module); forms carry a per-session CSRF token.
+// the module's security levels and every account over SCIM, paged); a save is checked by core
+// and audited; each refusal shows core's message, changes nothing and is audited as refused
+// with its code; a save from a stale form (another admin saved since) is a 409; access groups
+// reorder; only the tenant's admins get in (403 for others, 404 for another tenant's module);
+// forms carry a per-session CSRF token and the settings' version.
 // Accounts: admin@acme.example (admin) and viewer@acme.example (not an admin). Module: `adm`
 // (edge/seed.sql, admin section), which no other suite uses.
 
 import { before, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { DEMO_PORT, fetchAs } from './harness.mjs';
 import { ACCOUNTS, Jar, currentStep, hub, postCode, postPassword, totpAt } from './hub-helpers.mjs';
+import { EXT } from './provisioning-helpers.mjs';
 
 const SETTINGS = '/admin/modules/adm/settings';
 const VIEWER = { email: 'viewer@acme.example', password: 'hub-qa-tester-2026', totp: 'KXWUWOTCH6CKU3MQBTEICAQR37BFDMU3' };
@@ -58,9 +62,16 @@ function formState(html) {
   return state;
 }
 
-/** The form fields that save `state` unchanged (checkboxes only when on). */
-function fieldsOf(state, csrf) {
-  const fields = { csrf };
+/** The settings version the page's form was read at. */
+function versionOf(html) {
+  const m = html.match(/name="version" value="(\d+)"/);
+  assert.ok(m, 'the form carries the settings version');
+  return m[1];
+}
+
+/** The form fields of `html` that save `state` unchanged (checkboxes only when on). */
+function fieldsOf(state, html) {
+  const fields = { csrf: csrfOf(html), version: versionOf(html) };
   for (const [key, value] of Object.entries(state)) {
     if (value === true) fields[key] = 'on';
     else if (value !== false) fields[key] = value;
@@ -68,11 +79,23 @@ function fieldsOf(state, csrf) {
   return fields;
 }
 
-/** The ids of the audit rows about module `adm`, newest first. */
-async function admAuditIds(path = '/admin/audit') {
+/** The audit rows about module `adm` on the first page, newest first. */
+async function admAudit(path = '/admin/audit') {
   const { status, html } = await get(admin, path);
   assert.equal(status, 200);
-  return [...html.matchAll(/data-id="(\d+)" data-event="(\w+)" data-outcome="\w+" data-actor="[^"]*" data-module="adm"/g)].map((m) => Number(m[1]));
+  return [...html.matchAll(/data-id="(\d+)" data-event="(\w+)" data-outcome="(\w+)" data-actor="([^"]*)" data-module="adm">(.*?)<\/tr>/gs)]
+    .map((m) => ({ id: Number(m[1]), event: m[2], outcome: m[3], actor: m[4], text: m[5] }));
+}
+
+/** The ids of the audit rows about module `adm`, newest first. */
+async function admAuditIds(path = '/admin/audit') {
+  return (await admAudit(path)).map((it) => it.id);
+}
+
+/** Saves the settings screen as it is now with `changes`; returns the response. */
+async function saveWith(changes) {
+  const page = await get(admin, SETTINGS);
+  return post(admin, SETTINGS, { ...fieldsOf(formState(page.html), page.html), ...changes });
 }
 
 /** The access groups in the screen's order. */
@@ -116,7 +139,7 @@ test('a valid save is stored, shown and audited with who and which fields change
   const page = await get(admin, SETTINGS);
   const state = formState(page.html);
   const department = `Service Desk ${Date.now()}`;
-  const res = await post(admin, SETTINGS, { ...fieldsOf(state, csrfOf(page.html)), department });
+  const res = await post(admin, SETTINGS, { ...fieldsOf(state, page.html), department });
   assert.equal(res.status, 303);
   assert.equal(res.headers.get('location'), SETTINGS);
 
@@ -154,11 +177,11 @@ const REFUSALS = [
 ];
 
 for (const row of REFUSALS) {
-  test(`refused: ${row.name} shows core's message with 422 and writes nothing`, async () => {
+  test(`refused: ${row.name} shows core's message with 422, changes nothing, audits the refusal`, async () => {
     const page = await get(admin, SETTINGS);
     const before = formState(page.html);
     const auditBefore = await admAuditIds();
-    const fields = fieldsOf(before, csrfOf(page.html));
+    const fields = fieldsOf(before, page.html);
     row.change(fields);
 
     const res = await post(admin, SETTINGS, fields);
@@ -168,9 +191,65 @@ for (const row of REFUSALS) {
     assert.match(html, /nothing was saved/);
 
     assert.deepEqual(formState((await get(admin, SETTINGS)).html), before, 'settings unchanged');
-    assert.deepEqual(await admAuditIds(), auditBefore, 'no audit row');
+    const added = (await admAudit()).filter((it) => !auditBefore.includes(it.id));
+    assert.equal(added.length, 1, 'one audit row: the refusal');
+    assert.equal(added[0].outcome, 'refused');
+    assert.equal(added[0].actor, 'u_ada');
+    const code = html.match(/\((\w+); nothing was saved\)/)[1];
+    assert.match(added[0].text, new RegExp(`<span class="muted">${code}</span>`), 'with core\'s code');
   });
 }
+
+test('a save from a form older than the stored settings is refused with 409 and writes nothing', async () => {
+  const first = await get(admin, SETTINGS);
+  const second = await get(admin, SETTINGS);
+  const state = formState(first.html);
+  const auditBefore = await admAuditIds();
+
+  const mine = await post(admin, SETTINGS, { ...fieldsOf(state, first.html), role: `First ${Date.now()}` });
+  assert.equal(mine.status, 303, 'the first save wins');
+  const afterFirst = formState((await get(admin, SETTINGS)).html);
+
+  const stale = await post(admin, SETTINGS, { ...fieldsOf(state, second.html), department: 'Stale edit' });
+  assert.equal(stale.status, 409);
+  const html = await stale.text();
+  assert.match(html, /someone saved these settings after you opened them/);
+  assert.match(html, /version_conflict; nothing was saved/);
+  assert.equal(formState(html).role, afterFirst.role, 'the 409 screen shows the stored settings');
+  assert.notEqual(versionOf(html), versionOf(second.html), 'and their current version');
+
+  assert.deepEqual(formState((await get(admin, SETTINGS)).html), afterFirst, 'the stale save wrote nothing');
+  const added = (await admAudit()).filter((it) => !auditBefore.includes(it.id));
+  assert.deepEqual(added.map((it) => it.outcome), ['refused', 'saved']);
+  assert.match(added[0].text, /version_conflict/);
+
+  const missing = await post(admin, SETTINGS, { ...fieldsOf(state, first.html), version: '' });
+  assert.equal(missing.status, 400);
+  assert.match(await missing.text(), /reload the page and save again/);
+});
+
+test('implicit exceptions cover module accounts beyond the first SCIM page', async () => {
+  const scim = (path, init = {}) => fetchAs(`localhost:${DEMO_PORT}`, `/psa/scim/v2${path}`, {
+    ...init, headers: { authorization: 'Bearer dev-scim-psa', 'content-type': 'application/scim+json' },
+  });
+  const total = (await (await scim('/Users?count=0')).json()).totalResults;
+  const stamp = `${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`;
+  const create = (name, license) => scim('/Users', {
+    method: 'POST',
+    body: { schemas: ['urn:ietf:params:scim:schemas:core:2.0:User', EXT], userName: name,
+      [EXT]: { licenseType: license } },
+  });
+  // Enough accounts that the newest lies beyond the first 50 and the first 100.
+  for (let i = total; i < 120; i += 1) {
+    assert.equal((await create(`filler.${stamp}.${i}`, 'Full')).status, 201);
+  }
+  const late = `late.contractor.${stamp}`;
+  assert.equal((await create(late, 'Contractor')).status, 201);
+
+  const { html } = await get(admin, SETTINGS);
+  assert.ok(html.includes(`<td>${late}</td><td>implicit: license type Contractor`), 'the newest account is listed');
+  assert.doesNotMatch(html, /id="accounts-bounded"/);
+});
 
 test('access groups move down and up, each move audited', async () => {
   const page = await get(admin, SETTINGS);
@@ -227,7 +306,7 @@ test("another tenant's module, or none, is a 404 for an admin", async () => {
 test('a missing or wrong CSRF token is refused with 403 and writes nothing', async () => {
   const page = await get(admin, SETTINGS);
   const before = formState(page.html);
-  const fields = fieldsOf(before, csrfOf(page.html));
+  const fields = fieldsOf(before, page.html);
   fields.department = 'Changed by a forged form';
 
   const real = csrfOf(page.html);
@@ -259,11 +338,8 @@ test("the CSRF token belongs to the session: another admin session's token is re
 });
 
 test('the audit log pages newest first with a row-id cursor', async () => {
-  const page = await get(admin, SETTINGS);
-  const csrf = csrfOf(page.html);
-  const state = formState(page.html);
   for (const role of ['Technician A', 'Technician B']) {
-    assert.equal((await post(admin, SETTINGS, { ...fieldsOf(state, csrf), role })).status, 303);
+    assert.equal((await saveWith({ role })).status, 303);
   }
   const ids = await admAuditIds();
   assert.ok(ids.length >= 2);
@@ -278,12 +354,8 @@ test('the audit log pages newest first with a row-id cursor', async () => {
 
 test("the audit log shows the tenant's provisioning and settings rows only, across pages", async () => {
   // More settings changes than one page holds (25), so the seeded row is on a later page.
-  const page = await get(admin, SETTINGS);
-  const csrf = csrfOf(page.html);
-  const state = formState(page.html);
   for (let i = 0; i < 26; i += 1) {
-    const res = await post(admin, SETTINGS, { ...fieldsOf(state, csrf), role: `Technician ${i}` });
-    assert.equal(res.status, 303);
+    assert.equal((await saveWith({ role: `Technician ${i}` })).status, 303);
   }
 
   const rows = [];

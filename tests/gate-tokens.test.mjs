@@ -72,7 +72,8 @@ test('a valid token is accepted (control for the negatives)', async () => {
 });
 
 test('hub unreachable: the cached key keeps working', async () => {
-  const res = await signIn('ops', hubToken('ops', 'tech@acme.example'));
+  // A Globex user (their Globex PSA account `gwen`): ops is Globex's module.
+  const res = await signIn('ops', hubToken('ops', 'ops@globex.example'));
   assert.equal(res.status, 302, 'signed in with the key from the shared cache');
 });
 

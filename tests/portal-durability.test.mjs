@@ -77,7 +77,18 @@ test('every acknowledged ticket survives a SIGKILL of the server mid-burst', { t
     assert.equal(res.status, 201);
     if (acked.has(item.key)) assert.equal(res.body.ticket.id, acked.get(item.key));
   }
-  const listed = await again.api(`/api/portal/tickets?page_size=100&text=${encodeURIComponent(`burst ${run}`)}`);
-  const subjects = listed.body.items.map((t) => t.subject);
+  // Every ticket of the run, page by page (up to 120 of them, more than one page holds).
+  const subjects = [];
+  let cursor = '';
+  for (let pages = 0; pages < 20; pages += 1) {
+    const q = cursor ? `&cursor=${encodeURIComponent(cursor)}` : '';
+    const listed = await again.api(`/api/portal/tickets?page_size=50&text=${encodeURIComponent(`burst ${run}`)}${q}`);
+    assert.equal(listed.status, 200);
+    subjects.push(...listed.body.items.map((t) => t.subject));
+    cursor = listed.body.next_cursor;
+    if (!cursor) break;
+  }
+  assert.equal(cursor, null, 'the pages end');
+  assert.ok(subjects.length >= Math.max(acked.size, 60), `listed ${subjects.length}`);
   assert.equal(new Set(subjects).size, subjects.length, 'no ticket exists twice');
 });

@@ -1,9 +1,12 @@
 // End-to-end tests of automatic user provisioning and access groups (PRODUCT.md), through real
 // hub sign-ins at the gate (the development token path) and checked in the demo PSA's own user
 // store over its SCIM API. Gates: `prov` (provisioning on; access groups Sales, Manager,
-// Technician, Help Desk, Former Staff, in that order), `provoff` (provisioning off), `psa`
-// (provisioning on, no access groups). Demo PSA levels: 1 Administrator, 2 Manager,
-// 3 Technician, 4 Help Desk, 5 Dashboard (the default), 6 and 7 Sales, 8 Former Staff (inactive).
+// Technician, Help Desk, Former Staff, in that order; defaults other than the demo PSA's own:
+// approvers `admin` and `sales.one`, department Onboarding, role Junior Technician), `provoff`
+// (provisioning off), `psa` (provisioning on, no access groups). Demo PSA levels:
+// 1 Administrator, 2 Manager, 3 Technician, 4 Help Desk, 5 Dashboard (the default), 6 and 7
+// Sales, 8 Former Staff (inactive). The demo PSA's own defaults for new users are department
+// Service Desk, role Technician, approvers `manager`.
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -38,14 +41,19 @@ test('first hub sign-in creates the account with the default level, and the user
   assert.equal(account.userName, user.email, 'the username is the hub email, lower-cased');
   assert.equal(levelOf(account), '5', 'no access group: the default security level');
   assert.equal(account[EXT].licenseType, 'Full');
-  assert.equal(account[EXT].department, 'Service Desk', "the module's own default department");
+  // The hub's provisioning defaults, not the module's own (Service Desk, Technician, manager).
+  assert.deepEqual(
+    [account[EXT].timesheetApprover, account[EXT].department,
+      account[EXT].expenseReportApprover, account[EXT].role],
+    ['admin', 'Onboarding', 'sales.one', 'Junior Technician'],
+  );
 
   const home = await fetchAs('prov.localhost', '/', { headers: { cookie } });
   assert.equal(home.status, 200);
   assert.ok((await home.text()).includes(user.email), 'the module sees the provisioned user');
 });
 
-test('only the username and the security level reach the module', async () => {
+test('of the user, only the username and the security level reach the module', async () => {
   const user = newHubUser('payload');
   const account = await signInAndRead('prov', user, { groups: ['Technician'] });
   assert.deepEqual(account.emails, [], 'no email was sent');
@@ -172,7 +180,7 @@ test('a user without access to the module gets no account', async () => {
   assert.deepEqual(await psaUsers(user.email), []);
 });
 
-test('an account deleted inside the module is provisioned again at the next sign-in', async () => {
+test('an account deleted inside the module is provisioned again, as a new seat', async () => {
   const user = newHubUser('deleted');
   const first = await signInAndRead('prov', user);
   const gone = await fetchAs(`localhost:${process.env.ONEGATE_DEMO_PORT ?? 8788}`,
@@ -182,6 +190,42 @@ test('an account deleted inside the module is provisioned again at the next sign
   assert.equal(gone.status, 204);
   const second = await signInAndRead('prov', user);
   assert.notEqual(second.id, first.id);
+  await signInAndRead('prov', user);
+
+  if (!canReadD1()) return;
+  const lines = await d1(`SELECT account_id, kind FROM billing_lines WHERE hub_user = ${sql(user.sub)} ORDER BY created_at, account_id`);
+  assert.deepEqual(lines.map((it) => it.account_id).sort(), [first.id, second.id].sort(),
+    'one charge per created account: the second seat is charged, a sign-in is not');
+  assert.ok(lines.every((it) => it.kind === 'seat_added'));
+});
+
+test('an account named after the hub email but with another email is refused by core, once', async () => {
+  const user = newHubUser('namesake');
+  const other = `someone.else.${user.email}`;
+  const existing = await createPsaAccount(user.email, other, '4');
+
+  const res = await hubSignIn('prov', user);
+  await refused(res, /the module already has an account whose username is your email address but whose email address is another one/);
+  const found = await psaUsers(user.email);
+  assert.deepEqual(found.map((it) => it.id), [existing.id], 'no second account was made');
+  assert.equal(levelOf(found[0]), '4', 'the existing account is untouched');
+
+  if (!canReadD1()) return;
+  const audit = await d1(`SELECT outcome, rule FROM gate_audit WHERE actor = ${sql(user.sub)} AND event = 'provisioning' ORDER BY id`);
+  assert.deepEqual(audit, [{ outcome: 'refused', rule: 'module_username_taken' }],
+    'decided once by core, not retried');
+  assert.deepEqual(await d1(`SELECT * FROM module_account_links WHERE hub_user_id = ${sql(user.sub)}`), []);
+  assert.deepEqual(await d1(`SELECT * FROM billing_lines WHERE hub_user = ${sql(user.sub)}`), []);
+});
+
+test('a sign-in provisioning cannot gather facts for is audited without personal data', {
+  skip: !canReadD1() && 'the edge D1 state is not at target/e2e/state/edge',
+}, async () => {
+  const user = newHubUser('noemail');
+  const res = await hubSignIn('prov', user, { email: '' });
+  await refused(res, /carries no email address/);
+  const audit = await d1(`SELECT outcome, rule, detail FROM gate_audit WHERE actor = ${sql(user.sub)} AND event = 'provisioning'`);
+  assert.deepEqual(audit, [{ outcome: 'refused', rule: 'value_invalid', detail: '{"step":"gather"}' }]);
 });
 
 test('a created account records one billing line; the audit log has ids, never emails', {
@@ -191,9 +235,10 @@ test('a created account records one billing line; the audit log has ids, never e
   await signInAndRead('prov', user, { groups: ['Technician'] });
   await signInAndRead('prov', user, { groups: ['Manager'] });
 
-  const lines = await d1(`SELECT module_id, kind, date FROM billing_lines WHERE hub_user = ${sql(user.sub)}`);
+  const account = await psaUser(user.email);
+  const lines = await d1(`SELECT module_id, account_id, kind, date FROM billing_lines WHERE hub_user = ${sql(user.sub)}`);
   const today = new Date().toISOString().slice(0, 10);
-  assert.deepEqual(lines, [{ module_id: 'prov', kind: 'seat_added', date: today }]);
+  assert.deepEqual(lines, [{ module_id: 'prov', account_id: account.id, kind: 'seat_added', date: today }]);
 
   const audit = await d1(`SELECT outcome, rule, detail FROM gate_audit WHERE actor = ${sql(user.sub)} AND event = 'provisioning' ORDER BY id`);
   assert.deepEqual(audit.map((it) => [it.outcome, it.rule]), [

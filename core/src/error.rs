@@ -51,6 +51,8 @@ pub enum ErrorKind {
     HubEmailUnverified,
     /// More than one module account has the user's email.
     ModuleAccountAmbiguous,
+    /// The username provisioning would create belongs to an account with another email.
+    ModuleUsernameTaken,
 
     // --- return URLs ---
     /// A return URL could not be used.
@@ -199,6 +201,7 @@ impl ErrorKind {
             ErrorKind::ModuleAccountLinkedElsewhere => "module_account_linked_elsewhere",
             ErrorKind::HubEmailUnverified => "hub_email_unverified",
             ErrorKind::ModuleAccountAmbiguous => "module_account_ambiguous",
+            ErrorKind::ModuleUsernameTaken => "module_username_taken",
             ErrorKind::ReturnUrlRejected => "return_url_rejected",
             ErrorKind::TokenMalformed => "token_malformed",
             ErrorKind::TokenTooLarge => "token_too_large",

@@ -3,8 +3,12 @@
 //! The gate asks for a plan at every hub sign-in and carries it out against the module (over
 //! SCIM). A plan creates an account with the module's defaults, links an existing account with
 //! the same verified email, updates the account's security level from the access groups, or
-//! changes nothing. Only the username and the security level ever leave the hub
-//! ([`SyncPayload`]); a created account yields a [`BillingLine`].
+//! changes nothing. Only the username and the security level are synchronised ([`SyncPayload`]);
+//! an account being created also names the module's own records it starts with (its timesheet
+//! approver, department, expense report approver and role: [`AccountReferences`]), which are
+//! references into the module, not hub personal data. A created account yields a
+//! [`BillingLine`]: every created account is a new seat, also one created again after the
+//! module's account was deleted.
 
 use serde::{Deserialize, Serialize};
 
@@ -30,8 +34,8 @@ pub struct ProvisioningInput<'a> {
     pub groups: &'a [HubGroup],
     /// The module's security levels.
     pub levels: &'a [SecurityLevel],
-    /// The module's accounts that may concern this user: those linked to a hub user and those
-    /// with the user's email. Others are ignored.
+    /// The module's accounts that may concern this user: those linked to a hub user, those
+    /// with the user's email and those whose username is the user's email. Others are ignored.
     pub accounts: &'a [ModuleAccount],
     /// Unix seconds, for the billing line's date.
     pub now: i64,
@@ -67,7 +71,23 @@ pub struct NewAccount {
     pub role: String,
 }
 
-/// A charge for a seat added by provisioning.
+/// The module's own records a created account starts with: the provisioning defaults besides
+/// the security level. Sent only when an account is created; never hub personal data.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AccountReferences {
+    /// The module's default timesheet approver.
+    pub timesheet_approver: String,
+    /// The module's default department.
+    pub department: String,
+    /// The module's default expense report approver.
+    pub expense_report_approver: String,
+    /// The module's default role.
+    pub role: String,
+}
+
+/// A charge for a seat added by provisioning. Each created module account is one seat: an
+/// account created again after the module's account was deleted is a new seat and a new
+/// charge, recorded against the module's id for the new account.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct BillingLine {
     /// Always `"seat_added"`.
@@ -148,6 +168,19 @@ impl Plan {
             Plan::Link { set_level: None, .. } | Plan::Nothing { .. } => return None,
         };
         Some(SyncPayload { username: username.clone(), security_level: level.clone() })
+    }
+
+    /// The module records an account being created starts with; `None` for every other plan.
+    pub fn account_references(&self) -> Option<AccountReferences> {
+        let Plan::Create { account, .. } = self else {
+            return None;
+        };
+        Some(AccountReferences {
+            timesheet_approver: account.timesheet_approver.clone(),
+            department: account.department.clone(),
+            expense_report_approver: account.expense_report_approver.clone(),
+            role: account.role.clone(),
+        })
     }
 }
 
@@ -240,6 +273,19 @@ pub fn plan(input: ProvisioningInput<'_>) -> Result<Plan> {
         });
     }
 
+    // The account provisioning would create is named after the email; one of that name whose
+    // email is another address is not the user's to link, and the module refuses a second.
+    let username = user.email.trim().to_lowercase();
+    if input.accounts.iter().any(|it| it.username.trim().eq_ignore_ascii_case(&username)) {
+        return Err(Error::new(
+            ErrorKind::ModuleUsernameTaken,
+            "the module already has an account whose username is your email address but whose \
+             email address is another one, so it is not linked and no second account is \
+             created; ask your administrator to give that account your email address (to link \
+             it) or another username",
+        ));
+    }
+
     if !input.settings.provisioning {
         return Err(Error::new(
             ErrorKind::ModuleAccountMissing,
@@ -273,7 +319,7 @@ pub fn plan(input: ProvisioningInput<'_>) -> Result<Plan> {
 
     Ok(Plan::Create {
         account: NewAccount {
-            username: user.email.trim().to_lowercase(),
+            username,
             hub_user: user.id.clone(),
             license_type: LicenseType::Full,
             security_level,

@@ -169,6 +169,23 @@ pub fn check_level_change(
     })
 }
 
+/// Accepts a save of settings an admin read at version `expected` while `current` is stored;
+/// a save from an older form would overwrite another admin's changes unseen.
+pub fn check_version(expected: u64, current: u64) -> Result<()> {
+    if expected == current {
+        return Ok(());
+    }
+
+    Err(Error::new(
+        ErrorKind::VersionConflict,
+        format!(
+            "someone saved these settings after you opened them (you had version {expected}, \
+             they are now at version {current}); reload the page, check their changes and \
+             make yours again"
+        ),
+    ))
+}
+
 /// Advice for the settings screen when the default security level is not the least privileged
 /// active level; `None` when it is, or when no default is set.
 pub fn default_level_advice(settings: &ModuleSettings, levels: &[SecurityLevel]) -> Option<String> {

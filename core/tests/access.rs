@@ -115,6 +115,14 @@ fn rows() -> Vec<Row> {
             reason: matched("g-tech"),
         },
         Row {
+            name: "creation_in_a_mapping_and_a_non_mapping_access_group_uses_the_default",
+            order: &["g-tech", "g-marketing"],
+            member_of: &["g-marketing", "g-tech"],
+            moment: Creation,
+            level: Some("dashboard"),
+            reason: SeveralGroupsAtCreation { count: 2 },
+        },
+        Row {
             name: "creation_without_access_groups_uses_the_default",
             order: &[],
             member_of: &["g-tech"],

@@ -8,7 +8,7 @@ use wasm_bindgen_test::wasm_bindgen_test as test;
 use common::{account, hub_groups, hub_user, psa_levels, settings, strings};
 use onegate_core::access::ResolutionReason;
 use onegate_core::model::{HubUser, LicenseType, ModuleAccount, ModuleSettings};
-use onegate_core::provisioning::{self, Plan, ProvisioningInput, SyncPayload};
+use onegate_core::provisioning::{self, AccountReferences, Plan, ProvisioningInput, SyncPayload};
 use onegate_core::{ErrorKind, Result};
 
 /// 2026-12-03T12:00:00Z
@@ -244,4 +244,129 @@ fn access_needs_the_module_among_the_entitlements() {
         "you do not have access to Demo PSA 2; ask your administrator to grant it in the hub"
     );
     assert!(provisioning::check_access(&[], "psa", "Demo PSA").is_err());
+}
+
+/// One refusal of the plan: who signs in, with which settings, against which accounts.
+struct Refusal {
+    name: &'static str,
+    verified: bool,
+    provisioning: bool,
+    accounts: Vec<ModuleAccount>,
+    kind: ErrorKind,
+    message: &'static str,
+}
+
+fn refusals() -> Vec<Refusal> {
+    let ann = |id: &str, username: &str, email: Option<&str>, hub: Option<&str>| {
+        account(id, username, email, hub)
+    };
+    vec![
+        Refusal {
+            name: "username_taken_by_an_account_with_another_email",
+            verified: true,
+            provisioning: true,
+            accounts: vec![ann("a7", "ann@example.com", Some("someone.else@example.com"), None)],
+            kind: ErrorKind::ModuleUsernameTaken,
+            message: "the module already has an account whose username is your email address",
+        },
+        Refusal {
+            name: "username_taken_compares_case_insensitively",
+            verified: true,
+            provisioning: true,
+            accounts: vec![ann("a7", " ANN@Example.com", Some("old@example.com"), None)],
+            kind: ErrorKind::ModuleUsernameTaken,
+            message: "ask your administrator to give that account your email address",
+        },
+        Refusal {
+            name: "username_taken_also_while_provisioning_is_off",
+            verified: true,
+            provisioning: false,
+            accounts: vec![ann("a7", "ann@example.com", Some("old@example.com"), None)],
+            kind: ErrorKind::ModuleUsernameTaken,
+            message: "no second account is created",
+        },
+        Refusal {
+            name: "username_taken_by_an_account_of_another_hub_user",
+            verified: true,
+            provisioning: true,
+            accounts: vec![ann("a7", "ann@example.com", Some("old@example.com"), Some("u2"))],
+            kind: ErrorKind::ModuleUsernameTaken,
+            message: "so it is not linked",
+        },
+        Refusal {
+            name: "no_account_and_provisioning_off",
+            verified: true,
+            provisioning: false,
+            accounts: vec![ann("a7", "bob", Some("bob@example.com"), None)],
+            kind: ErrorKind::ModuleAccountMissing,
+            message: "automatic provisioning is off",
+        },
+        Refusal {
+            name: "unverified_hub_email_never_links",
+            verified: false,
+            provisioning: true,
+            accounts: vec![ann("a7", "ann", Some("ann@example.com"), None)],
+            kind: ErrorKind::HubEmailUnverified,
+            message: "verify your hub email address",
+        },
+        Refusal {
+            name: "account_of_another_hub_user_is_never_taken_over",
+            verified: true,
+            provisioning: true,
+            accounts: vec![ann("a7", "ann", Some("ann@example.com"), Some("u2"))],
+            kind: ErrorKind::ModuleAccountLinkedElsewhere,
+            message: "belongs to another hub user",
+        },
+        Refusal {
+            name: "two_accounts_with_the_email_are_not_guessed_between",
+            verified: true,
+            provisioning: true,
+            accounts: vec![
+                ann("a7", "ann", Some("ann@example.com"), None),
+                ann("a8", "ann@example.com", Some("ann@example.com"), None),
+            ],
+            kind: ErrorKind::ModuleAccountAmbiguous,
+            message: "2 module accounts share your email address",
+        },
+    ]
+}
+
+#[test]
+fn every_refusal_rule() {
+    let mut failures = Vec::new();
+    for row in refusals() {
+        let user = hub_user("u1", "ann@example.com", row.verified, &[]);
+        let settings = ModuleSettings { provisioning: row.provisioning, ..settings() };
+        match plan(&user, &settings, &row.accounts) {
+            Err(e) if e.kind() == row.kind && e.message().contains(row.message) => {}
+            other => failures.push(format!("{}: expected {:?}, got {other:?}", row.name, row.kind)),
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+#[test]
+fn an_account_named_after_the_email_with_that_email_is_linked() {
+    let user = hub_user("u1", "ann@example.com", true, &[]);
+    let existing = [account("a7", "ann@example.com", Some("ANN@example.com"), None)];
+    let got = plan(&user, &provisioning_on(), &existing).expect("plans");
+    assert!(matches!(got, Plan::Link { .. }), "{got:?}");
+}
+
+#[test]
+fn creation_names_the_module_records_it_starts_with_and_nothing_else_does() {
+    let user = hub_user("u1", "ann@example.com", true, &[]);
+    let created = plan(&user, &provisioning_on(), &[]).expect("plans");
+    assert_eq!(
+        created.account_references(),
+        Some(AccountReferences {
+            timesheet_approver: "res-approver".into(),
+            department: "dept-service".into(),
+            expense_report_approver: "res-approver".into(),
+            role: "role-tech".into(),
+        })
+    );
+    let existing = [account("a7", "ann", Some("ann@example.com"), None)];
+    let linked = plan(&user, &provisioning_on(), &existing).expect("plans");
+    assert_eq!(linked.account_references(), None);
 }

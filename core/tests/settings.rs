@@ -213,3 +213,16 @@ fn barred_license_types_show_as_implicit_exceptions() {
         ]
     );
 }
+
+#[test]
+fn a_save_from_a_stale_form_is_a_version_conflict() {
+    assert_eq!(settings::check_version(4, 4), Ok(()));
+    let err = settings::check_version(3, 4).expect_err("stale");
+    assert_eq!(err.code(), "version_conflict");
+    assert_eq!(
+        err.message(),
+        "someone saved these settings after you opened them (you had version 3, they are now \
+         at version 4); reload the page, check their changes and make yours again"
+    );
+    assert!(settings::check_version(5, 4).is_err(), "a version from the future is refused too");
+}

@@ -5,6 +5,7 @@ use minijinja::context;
 use worker::{Date, Env, Headers, Method, Request, Response, Result};
 
 use crate::gate::trusted_identity_from_gate;
+use crate::levels;
 use crate::model::User;
 use crate::module::{ClientKind, Module};
 use crate::pages::{self, CSS, html, see_other};
@@ -18,7 +19,7 @@ const MAX_FORM: usize = 8 * 1024;
 
 /// How the current user signed in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Via {
+pub enum Via {
     /// The module's own form and session cookie.
     ModuleCredentials,
     /// The gate's signed assertion (hub login).
@@ -27,7 +28,7 @@ enum Via {
 
 /// The hub origin the launcher loads from, for the CSP (`ONEGATE_HUB_URL`, which xtask passes,
 /// else `LAUNCHER_ORIGIN`).
-fn hub_origin(env: &Env) -> Option<String> {
+pub fn hub_origin(env: &Env) -> Option<String> {
     ["ONEGATE_HUB_URL", "LAUNCHER_ORIGIN"]
         .into_iter()
         .find_map(|k| env.var(k).ok().map(|v| v.to_string()).filter(|v| !v.is_empty()))
@@ -109,6 +110,11 @@ pub async fn module_request(
     {
         return scim::handle(req, env, module, base, rest).await;
     }
+    if let Some(rest) = path.strip_prefix(levels::PATH)
+        && (rest.is_empty() || rest.starts_with('/'))
+    {
+        return levels::handle(req, env, module, base, rest).await;
+    }
 
     // HEAD is GET without the body, which the runtime drops from the answer.
     let method = match req.method() {
@@ -141,7 +147,7 @@ fn is_https(req: &Request) -> bool {
 }
 
 /// The signed-in user: the gate's assertion first, then the module's session cookie.
-async fn current_user(
+pub async fn current_user(
     req: &Request,
     env: &Env,
     module: Module,
@@ -176,7 +182,8 @@ async fn home(req: &Request, env: &Env, module: Module, base: &str) -> Result<Re
     let tickets = store.tickets().await?;
     let devices = store.devices().await?;
     let ctx = context! {
-        base, module => module.slug(), module_title => module.title(),
+        base, module => module.slug(), kind => module.kind().name(),
+        module_title => module.title(),
         user => context! {
             username => user.username,
             level => user.security_level_name.unwrap_or_else(|| user.security_level_id.to_string()),

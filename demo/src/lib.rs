@@ -1,11 +1,13 @@
-//! `onegate-demo`: two small module apps, a PSA standing in for Autotask and an RMM, served by
-//! one Cloudflare Worker with their own user stores in D1. The onegate gate sits in front of
-//! them in development the way it would sit in front of a vendor's real modules.
+//! `onegate-demo`: small module apps, a PSA standing in for Autotask and an RMM, served by one
+//! Cloudflare Worker, each module (Acme's PSA and RMM, Globex's PSA) with its own user store
+//! in D1. The onegate gate sits in front of them in development the way it would sit in front of
+//! a vendor's real modules.
 //!
 //! Routes (per module; see [`module`] for how the module is chosen):
 //!
 //! - `GET /login`, `POST /login`, `POST /logout`, `GET /`: the module's own pages.
 //! - `/scim/v2/...`: the module's SCIM 2.0 endpoint ([`scim`]).
+//! - `/admin/security-levels`: its administrators' security-level screen ([`levels`]).
 //! - `GET /healthz`, `GET /assets/demo.css`: health check and stylesheet.
 //!
 //! A user is signed in by the module's own session cookie ([`session`]) or by the gate's
@@ -13,6 +15,7 @@
 
 pub mod app;
 pub mod gate;
+pub mod levels;
 pub mod model;
 pub mod module;
 pub mod pages;

@@ -2,7 +2,10 @@
 //!
 //! One Worker serves every module. The module is chosen by the `X-Onegate-Module` header when
 //! present (the gate sets it and forwards paths unchanged), otherwise by the first path segment
-//! (`/psa/...`, `/rmm/...`, handy when browsing the demo directly). The client kind is a
+//! (`/psa/...`, `/rmm/...`, `/globex-psa/...`, handy when browsing the demo directly). Each
+//! module is one customer's instance with its own user store, levels and SCIM token: `psa` and
+//! `rmm` are Acme's, `globex-psa` is a PSA of a second customer (Globex), so two tenants of the
+//! hub never share module accounts. Its [`Kind`] says which app it is. The client kind is a
 //! request property: `X-Client: LiveMobile`, or a user agent containing `LiveMobile`, marks the
 //! LiveMobile app; anything else is a web browser.
 
@@ -11,24 +14,46 @@ use std::fmt;
 /// The header the gate sets to name the module it proxies for.
 pub const MODULE_HEADER: &str = "X-Onegate-Module";
 
-/// A demo module.
+/// Which app a module is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Kind {
+    /// A PSA (professional services automation), standing in for Autotask: it lists tickets.
+    Psa,
+    /// An RMM (remote monitoring and management): it lists devices.
+    Rmm,
+}
+
+impl Kind {
+    /// The kind's name in templates (`psa`, `rmm`).
+    pub fn name(self) -> &'static str {
+        match self {
+            Kind::Psa => "psa",
+            Kind::Rmm => "rmm",
+        }
+    }
+}
+
+/// A demo module: one customer's instance of an app, with its own store.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Module {
-    /// The PSA (professional services automation) module, standing in for Autotask.
+    /// Acme's PSA module, standing in for Autotask.
     Psa,
-    /// The RMM (remote monitoring and management) module.
+    /// Acme's RMM module.
     Rmm,
+    /// Globex's PSA: the same app as [`Module::Psa`] with a store of its own.
+    GlobexPsa,
 }
 
 impl Module {
     /// Every module, in display order.
-    pub const ALL: [Module; 2] = [Module::Psa, Module::Rmm];
+    pub const ALL: [Module; 3] = [Module::Psa, Module::Rmm, Module::GlobexPsa];
 
-    /// The module's id in URLs, headers, the database and SCIM tokens (`psa`, `rmm`).
+    /// The module's id in URLs, headers and the database (`psa`, `rmm`, `globex-psa`).
     pub fn slug(self) -> &'static str {
         match self {
             Module::Psa => "psa",
             Module::Rmm => "rmm",
+            Module::GlobexPsa => "globex-psa",
         }
     }
 
@@ -37,7 +62,21 @@ impl Module {
         match self {
             Module::Psa => "Demo PSA",
             Module::Rmm => "Demo RMM",
+            Module::GlobexPsa => "Globex PSA",
         }
+    }
+
+    /// Which app the module is.
+    pub fn kind(self) -> Kind {
+        match self {
+            Module::Psa | Module::GlobexPsa => Kind::Psa,
+            Module::Rmm => Kind::Rmm,
+        }
+    }
+
+    /// The variable holding the module's SCIM bearer token (`SCIM_TOKEN_GLOBEX_PSA`).
+    pub fn scim_token_var(self) -> String {
+        format!("SCIM_TOKEN_{}", self.slug().to_ascii_uppercase().replace('-', "_"))
     }
 
     /// Finds a module by its slug, ignoring ASCII case.
@@ -78,7 +117,7 @@ pub struct UnknownModule(pub String);
 
 impl fmt::Display for UnknownModule {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "unknown module '{}' in {MODULE_HEADER}: use psa or rmm", self.0)
+        write!(f, "unknown module '{}' in {MODULE_HEADER}: use psa, rmm or globex-psa", self.0)
     }
 }
 
@@ -151,11 +190,36 @@ mod tests {
                 "/psa/scim/v2/Users",
                 module(Module::Psa, "/psa", "/scim/v2/Users"),
             ),
+            (
+                "header_globex",
+                Some("globex-psa"),
+                "/login",
+                module(Module::GlobexPsa, "", "/login"),
+            ),
+            (
+                "path_globex",
+                None,
+                "/globex-psa/scim/v2/Users",
+                module(Module::GlobexPsa, "/globex-psa", "/scim/v2/Users"),
+            ),
             ("root", None, "/", Ok(Target::Root { path: "/".into() })),
             ("not_a_prefix", None, "/psax/login", Ok(Target::Root { path: "/psax/login".into() })),
         ];
         for (name, header, path, expect) in rows {
             assert_eq!(&route(*header, path), expect, "row {name}");
+        }
+    }
+
+    #[test]
+    fn each_module_has_its_own_token_variable_and_a_kind() {
+        let rows = [
+            (Module::Psa, "SCIM_TOKEN_PSA", Kind::Psa),
+            (Module::Rmm, "SCIM_TOKEN_RMM", Kind::Rmm),
+            (Module::GlobexPsa, "SCIM_TOKEN_GLOBEX_PSA", Kind::Psa),
+        ];
+        for (module, var, kind) in rows {
+            assert_eq!(module.scim_token_var(), var, "{module}");
+            assert_eq!(module.kind(), kind, "{module}");
         }
     }
 

@@ -19,6 +19,7 @@ fn templates() -> &'static Environment<'static> {
             ("home.html", include_str!("../templates/home.html")),
             ("message.html", include_str!("../templates/message.html")),
             ("index.html", include_str!("../templates/index.html")),
+            ("levels.html", include_str!("../templates/levels.html")),
         ];
         for (name, source) in sources {
             // The templates are compiled into the binary; a syntax error in one is caught by
@@ -97,20 +98,26 @@ mod tests {
             ),
             (
                 "home.html",
-                context! { base => "", module => "psa", module_title => "PSA",
+                context! { base => "", module => "psa", kind => "psa", module_title => "PSA",
                 user => user.clone(), via => "module credentials", client => "web browser",
                 tickets => vec![context! { number => "T1", title => evil, account => "A",
                     status => "New", priority => "Low" }] },
             ),
             (
                 "home.html",
-                context! { base => "", module => "rmm", module_title => "RMM",
+                context! { base => "", module => "rmm", kind => "rmm", module_title => "RMM",
                 user => user, via => "hub login", client => "LiveMobile app", devices => () },
             ),
             (
                 "message.html",
                 context! { base => "", module => "psa", module_title => "PSA",
                 heading => "Nope", message => evil },
+            ),
+            (
+                "levels.html",
+                context! { base => "", module => "psa", module_title => "PSA", username => evil,
+                levels => vec![context! { id => 5, name => evil, rank => 10, active => true,
+                    users => 2 }] },
             ),
             (
                 "index.html",

@@ -6,7 +6,7 @@ use worker::wasm_bindgen::JsValue;
 use worker::{D1Database, Env, Result};
 
 use crate::model::{Device, SecurityLevel, Settings, Ticket, User, UserFields};
-use crate::module::Module;
+use crate::module::{Kind, Module};
 
 /// The D1 binding holding every module's tables.
 pub const DB_BINDING: &str = "DB";
@@ -26,6 +26,29 @@ pub enum Write {
     Duplicate,
     /// The user does not exist (updates only).
     Missing,
+}
+
+/// A change an administrator makes to one of the module's security levels.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LevelChange {
+    /// Mark it inactive: it can no longer be given to users.
+    Inactivate,
+    /// Mark it active again.
+    Activate,
+    /// Delete it.
+    Delete,
+}
+
+impl LevelChange {
+    /// The change a path segment names (`inactivate`, `activate`, `delete`).
+    pub fn parse(action: &str) -> Option<LevelChange> {
+        match action {
+            "inactivate" => Some(LevelChange::Inactivate),
+            "activate" => Some(LevelChange::Activate),
+            "delete" => Some(LevelChange::Delete),
+            _ => None,
+        }
+    }
 }
 
 /// One module's view of the database.
@@ -89,6 +112,33 @@ impl Store {
         let sql = "SELECT id, name, active, rank FROM security_levels WHERE module = ?1 \
                    ORDER BY rank DESC, id";
         self.db.prepare(sql).bind(&[self.slug()])?.all().await?.results()
+    }
+
+    /// How many of the module's users hold security level `id`.
+    pub async fn users_at_level(&self, id: i64) -> Result<i64> {
+        #[derive(Deserialize)]
+        struct Count {
+            n: i64,
+        }
+        let sql = "SELECT COUNT(*) AS n FROM users WHERE module = ?1 AND security_level_id = ?2";
+        let row: Option<Count> =
+            self.db.prepare(sql).bind(&[self.slug(), int(id)])?.first(None).await?;
+        Ok(row.map_or(0, |it| it.n))
+    }
+
+    /// Applies `change` to the module's security level `id`.
+    pub async fn change_level(&self, id: i64, change: LevelChange) -> Result<()> {
+        let sql = match change {
+            LevelChange::Inactivate => {
+                "UPDATE security_levels SET active = 0 WHERE module = ?1 AND id = ?2"
+            }
+            LevelChange::Activate => {
+                "UPDATE security_levels SET active = 1 WHERE module = ?1 AND id = ?2"
+            }
+            LevelChange::Delete => "DELETE FROM security_levels WHERE module = ?1 AND id = ?2",
+        };
+        self.db.prepare(sql).bind(&[self.slug(), int(id)])?.run().await?;
+        Ok(())
     }
 
     /// The module's defaults for new accounts.
@@ -172,21 +222,23 @@ impl Store {
         Ok(gone.is_some())
     }
 
-    /// The PSA's tickets (empty for other modules).
+    /// The module's tickets (empty for modules that are not a PSA).
     pub async fn tickets(&self) -> Result<Vec<Ticket>> {
-        if self.module != Module::Psa {
+        if self.module.kind() != Kind::Psa {
             return Ok(Vec::new());
         }
-        let sql = "SELECT number, title, account, status, priority FROM psa_tickets ORDER BY id";
-        self.db.prepare(sql).all().await?.results()
+        let sql = "SELECT number, title, account, status, priority FROM psa_tickets \
+                   WHERE module = ?1 ORDER BY id";
+        self.db.prepare(sql).bind(&[self.slug()])?.all().await?.results()
     }
 
-    /// The RMM's devices (empty for other modules).
+    /// The module's devices (empty for modules that are not an RMM).
     pub async fn devices(&self) -> Result<Vec<Device>> {
-        if self.module != Module::Rmm {
+        if self.module.kind() != Kind::Rmm {
             return Ok(Vec::new());
         }
-        let sql = "SELECT hostname, os, status, last_seen FROM rmm_devices ORDER BY hostname";
-        self.db.prepare(sql).all().await?.results()
+        let sql = "SELECT hostname, os, status, last_seen FROM rmm_devices WHERE module = ?1 \
+                   ORDER BY hostname";
+        self.db.prepare(sql).bind(&[self.slug()])?.all().await?.results()
     }
 }

@@ -25,6 +25,7 @@ export type ErrorCode =
   | 'module_account_linked_elsewhere'
   | 'hub_email_unverified'
   | 'module_account_ambiguous'
+  | 'module_username_taken'
   | 'return_url_rejected'
   | 'token_malformed'
   | 'token_too_large'

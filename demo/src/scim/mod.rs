@@ -1,5 +1,6 @@
 //! The SCIM 2.0 endpoint of a demo module (RFC 7643/7644) at `<base>/scim/v2/`, behind a
-//! bearer token (the `SCIM_TOKEN_PSA` / `SCIM_TOKEN_RMM` binding).
+//! bearer token (the module's own binding: `SCIM_TOKEN_PSA`, `SCIM_TOKEN_RMM`,
+//! `SCIM_TOKEN_GLOBEX_PSA`).
 //!
 //! Users: list with `filter`, `startIndex`, `count`; get, create, replace (PUT), PATCH, delete.
 //! SecurityLevels: a read-only resource this demo adds so a provisioning client can learn the
@@ -92,8 +93,7 @@ pub async fn handle(
     base: &str,
     rest: &str,
 ) -> Result<Response> {
-    let token_name = format!("SCIM_TOKEN_{}", module.slug().to_ascii_uppercase());
-    let token = env.var(&token_name).ok().map(|v| v.to_string());
+    let token = env.var(&module.scim_token_var()).ok().map(|v| v.to_string());
     let auth = req.headers().get("Authorization")?;
     if let Err(e) = authorize(auth.as_deref(), token.as_deref()) {
         return error(&e);

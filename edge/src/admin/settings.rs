@@ -1,18 +1,23 @@
 //! A module's settings screen: reading what the screen shows (stored settings, the tenant's
-//! hub groups, the module's security levels and accounts over SCIM), saving a changed form
-//! after core's validation, and moving access groups, each change with its audit row.
+//! hub groups, the module's security levels and every account over SCIM, paged), saving a
+//! changed form after core's validation, and moving access groups. Each change is written with
+//! its audit row; each refused change writes an audit row with the refusal's code and nothing
+//! else. The form carries the settings' version: a save from a form older than the stored
+//! settings is refused with 409 (core's `settings::check_version`), also when two admins save
+//! at the same moment (the write itself checks the version).
 
 use minijinja::context;
 use onegate_core::access;
 use onegate_core::model::{Client, HubGroup, ModuleAccount, ModuleSettings, SecurityLevel};
 use onegate_core::settings::{self, SettingsContext};
+use onegate_core::{Error as CoreError, ErrorKind};
 use serde::{Deserialize, Serialize};
 use worker::wasm_bindgen::JsValue;
 use worker::{Request, Url};
 
 use super::{Admin, Answer, Fail, Handled, csrf_ok, csrf_refused, field, form, page};
-use crate::gate::scim::ScimClient;
-use crate::gate::{Cx, config};
+use crate::gate::scim::{MAX_ACCOUNTS, ScimClient};
+use crate::gate::{Cx, config, levels};
 
 /// A module of the admin's tenant.
 #[derive(Debug, Clone, Deserialize)]
@@ -24,6 +29,9 @@ pub struct ModuleRow {
     /// Its stored settings (core's `ModuleSettings` as JSON), if any.
     #[serde(default)]
     pub settings_json: Option<String>,
+    /// The stored settings' version; `None` (read as 0) while none are stored.
+    #[serde(default)]
+    pub version: Option<i64>,
 }
 
 impl ModuleRow {
@@ -34,6 +42,11 @@ impl ModuleRow {
             .and_then(|it| serde_json::from_str(it).ok())
             .unwrap_or_default()
     }
+
+    /// The stored settings' version (0 while none are stored).
+    pub fn version(&self) -> u64 {
+        self.version.and_then(|it| u64::try_from(it).ok()).unwrap_or(0)
+    }
 }
 
 /// What the module itself says: its security levels and its accounts.
@@ -41,9 +54,11 @@ impl ModuleRow {
 struct ModuleFacts {
     levels: Vec<SecurityLevel>,
     accounts: Vec<ModuleAccount>,
+    /// False when the module has more accounts than the screen reads.
+    complete: bool,
 }
 
-const MODULE_QUERY: &str = "SELECT m.id, m.name, s.settings_json FROM modules m \
+const MODULE_QUERY: &str = "SELECT m.id, m.name, s.settings_json, s.version FROM modules m \
      LEFT JOIN module_settings s ON s.tenant_id = m.tenant_id AND s.module_id = m.id \
      WHERE m.tenant_id = ?1";
 
@@ -115,10 +130,9 @@ async fn module_facts(admin: &Admin, id: &str) -> Result<ModuleFacts, String> {
     let why = |it: crate::gate::scim::ScimFailure| format!("the module {}", it.message());
     let scim = ScimClient::of(&cx).map_err(why)?;
     let levels = scim.security_levels().await.map_err(why)?;
-    // FIXME: reads the first 50 accounts (the SCIM client's page); a module with more needs
-    // paging through startIndex before its implicit exceptions are complete.
-    let accounts = scim.users("userName pr").await.map_err(why)?;
-    Ok(ModuleFacts { levels, accounts })
+    levels::sync(&admin.env, &admin.user.tenant_id, id, &levels).await;
+    let all = scim.all_users("userName pr").await.map_err(why)?;
+    Ok(ModuleFacts { levels, accounts: all.accounts, complete: all.complete })
 }
 
 /// `GET /admin/modules/{id}/settings`.
@@ -145,7 +159,8 @@ async fn screen(
 ) -> Handled {
     let facts = module_facts(admin, &module.id).await;
     let module_error = facts.as_ref().err().cloned();
-    let facts = facts.unwrap_or_default();
+    let facts = facts.unwrap_or(ModuleFacts { complete: true, ..ModuleFacts::default() });
+    let accounts_bounded = (!facts.complete).then_some(MAX_ACCOUNTS);
     let groups = hub_groups(admin).await?;
 
     let exceptions: Vec<_> = settings::exceptions(settings, &facts.accounts)
@@ -196,7 +211,9 @@ async fn screen(
     let ctx = context! {
         module => context! { id => module.id, name => module.name },
         csrf => admin.csrf,
-        error, module_error, advice, exceptions, access_groups, addable, levels, default_known,
+        version => module.version(),
+        error, module_error, accounts_bounded, advice, exceptions, access_groups, addable, levels,
+        default_known,
         s => context! {
             unified_login => settings.unified_login,
             require_hub_login => settings.require_hub_login,
@@ -221,6 +238,13 @@ pub async fn save(admin: &Admin, id: &str, req: Request) -> Handled {
         return Err(csrf_refused().into());
     }
 
+    let Some(version) = field(&fields, "version").and_then(|it| it.trim().parse::<u64>().ok())
+    else {
+        let message = "the form does not say which version of the settings it was read at; \
+                       reload the page and save again";
+        return Err(Fail::new(400, "version_missing", message).into());
+    };
+
     let old = module.settings();
     let text = |name: &str| {
         field(&fields, name).map(str::trim).filter(|it| !it.is_empty()).map(str::to_owned)
@@ -243,7 +267,7 @@ pub async fn save(admin: &Admin, id: &str, req: Request) -> Handled {
     new.defaults.expense_report_approver = text("expense_report_approver");
     new.defaults.role = text("role");
 
-    commit(admin, &module, &old, &new, "").await
+    commit(admin, &module, Change { old: &old, new: &new, version, anchor: "" }).await
 }
 
 /// `POST /admin/modules/{id}/access-groups`: `action` is `add`, `remove`, `up` or `down`
@@ -270,53 +294,112 @@ pub async fn access_group_action(admin: &Admin, id: &str, req: Request) -> Handl
         (Some("up" | "down"), Some(_)) => {}
         (Some("remove" | "up" | "down"), None) => {
             let message = format!("access group `{group}` is not in the list; reload the page");
-            return Err(Fail::new(400, "access_group_not_listed", message).into());
+            let fail = Fail::new(400, "access_group_not_listed", message);
+            audit(admin, &module.id, "refused", &fail.code, &["access_groups"]).await;
+            return Err(fail.into());
         }
         _ => {
             let message = "choose add, remove, up or down for an access group";
-            return Err(Fail::new(400, "action_invalid", message).into());
+            let fail = Fail::new(400, "action_invalid", message);
+            audit(admin, &module.id, "refused", &fail.code, &["access_groups"]).await;
+            return Err(fail.into());
         }
     }
 
-    commit(admin, &module, &old, &new, "#access-groups").await
+    // One move applies to the list as stored now; the version guards the moment until the write.
+    let change =
+        Change { old: &old, new: &new, version: module.version(), anchor: "#access-groups" };
+    commit(admin, &module, change).await
+}
+
+/// A change to a module's settings: from `old` (stored at `version` when the form was read) to
+/// `new`, and the screen's section to return to.
+struct Change<'a> {
+    old: &'a ModuleSettings,
+    new: &'a ModuleSettings,
+    version: u64,
+    anchor: &'a str,
 }
 
 /// Validates `new` against the module and the tenant, then writes it with its audit row and
-/// sends the admin back to the screen; a refusal shows `new` with core's message and writes
-/// nothing.
-///
-/// FIXME: two admins saving the same module at once: the last write wins (each save starts
-/// from the stored access groups, but the form's other fields overwrite). A version column
-/// checked on write would turn the second save into a 409; not done yet.
-async fn commit(
-    admin: &Admin,
-    module: &ModuleRow,
-    old: &ModuleSettings,
-    new: &ModuleSettings,
-    anchor: &str,
-) -> Handled {
+/// sends the admin back to the screen; a refusal shows `new` with core's message, writes its
+/// audit row and nothing else. A form read at an older version than the stored one (another
+/// admin saved in between) is refused with 409.
+async fn commit(admin: &Admin, module: &ModuleRow, change: Change<'_>) -> Handled {
+    let Change { old, new, version, anchor } = change;
+    let changed = changed_fields(old, new);
+
+    if let Err(err) = settings::check_version(version, module.version()) {
+        return refuse(admin, module, new, &changed, err).await;
+    }
+
     let facts = match module_facts(admin, &module.id).await {
         Ok(facts) => facts,
         Err(why) => {
             let message = format!("{why}; nothing was saved, try again in a moment");
-            return Err(Fail::new(503, "module_unavailable", message).into());
+            let fail = Fail::new(503, "module_unavailable", message);
+            audit(admin, &module.id, "refused", &fail.code, &changed).await;
+            return Err(fail.into());
         }
     };
     let groups = hub_groups(admin).await?;
     let usernames: Vec<String> = facts.accounts.iter().map(|it| it.username.clone()).collect();
     let cx = SettingsContext { levels: &facts.levels, groups: &groups, usernames: &usernames };
     if let Err(err) = settings::validate(new, cx) {
-        return screen(admin, module, new, Shown::Refused(err.into())).await;
+        return refuse(admin, module, new, &changed, err).await;
     }
 
-    let changed = changed_fields(old, new);
     let location = format!("/admin/modules/{}/settings{anchor}", module.id);
     if changed.is_empty() {
         return Ok(page::see_other(&location)?);
     }
 
-    write(admin, &module.id, new, &changed).await?;
+    if !write(admin, &module.id, new, version, &changed).await? {
+        // Another save got in between this one's read and its write.
+        let current = stored_version(admin, &module.id).await?;
+        let err = settings::check_version(version, current).err().unwrap_or_else(|| {
+            CoreError::new(ErrorKind::VersionConflict, "the settings changed; reload the page")
+        });
+        return refuse(admin, module, new, &changed, err).await;
+    }
     Ok(page::see_other(&location)?)
+}
+
+/// Writes the refusal's audit row and shows the screen with core's message: with `new` and
+/// 422, or, for a stale form (409), with the settings as stored now, so that saving again does
+/// not overwrite the other admin's changes unseen.
+async fn refuse(
+    admin: &Admin,
+    row: &ModuleRow,
+    new: &ModuleSettings,
+    changed: &[&'static str],
+    err: CoreError,
+) -> Handled {
+    let stale = err.kind() == ErrorKind::VersionConflict;
+    let mut fail = Fail::from(err);
+    audit(admin, &row.id, "refused", &fail.code, changed).await;
+    if !stale {
+        return screen(admin, row, new, Shown::Refused(fail)).await;
+    }
+
+    fail.status = 409;
+    let stored = module(admin, &row.id).await?;
+    screen(admin, &stored, &stored.settings(), Shown::Refused(fail)).await
+}
+
+/// The version of the stored settings of `module_id` (0 while none are stored).
+async fn stored_version(admin: &Admin, module_id: &str) -> Result<u64, Answer> {
+    #[derive(Deserialize)]
+    struct Row {
+        version: i64,
+    }
+    let row = admin
+        .db()?
+        .prepare("SELECT version FROM module_settings WHERE tenant_id = ?1 AND module_id = ?2")
+        .bind(&[JsValue::from_str(&admin.user.tenant_id), JsValue::from_str(module_id)])?
+        .first::<Row>(None)
+        .await?;
+    Ok(row.and_then(|it| u64::try_from(it.version).ok()).unwrap_or(0))
 }
 
 /// The names of the settings that differ between `old` and `new`.
@@ -349,13 +432,15 @@ struct Detail<'a> {
     changed: &'a [&'static str],
 }
 
-/// Writes the settings and their audit row in one batch (a D1 transaction).
+/// Writes the settings and their audit row in one batch (a D1 transaction), only while the
+/// stored version is still `version`; false when it is not (nothing was written).
 async fn write(
     admin: &Admin,
     module_id: &str,
     settings: &ModuleSettings,
+    version: u64,
     changed: &[&'static str],
-) -> Result<(), Answer> {
+) -> Result<bool, Answer> {
     let db = admin.db()?;
     let json =
         serde_json::to_string(settings).map_err(|err| worker::Error::from(err.to_string()))?;
@@ -364,18 +449,25 @@ async fn write(
     let now = JsValue::from_f64(admin.now as f64);
     let tenant = JsValue::from_str(&admin.user.tenant_id);
     let module = JsValue::from_str(module_id);
+    let json = JsValue::from_str(&json);
+    // D1 numbers are doubles; versions stay far below 2^53.
+    let expected = JsValue::from_f64(version as f64);
     let upsert = db
         .prepare(
-            "INSERT INTO module_settings (tenant_id, module_id, settings_json, updated_at) \
-             VALUES (?1, ?2, ?3, ?4) ON CONFLICT (tenant_id, module_id) DO UPDATE SET \
-             settings_json = excluded.settings_json, updated_at = excluded.updated_at",
+            "INSERT INTO module_settings (tenant_id, module_id, settings_json, updated_at, version) \
+             VALUES (?1, ?2, ?3, ?4, ?5 + 1) ON CONFLICT (tenant_id, module_id) DO UPDATE SET \
+             settings_json = excluded.settings_json, updated_at = excluded.updated_at, \
+             version = module_settings.version + 1 WHERE module_settings.version = ?5",
         )
-        .bind(&[tenant.clone(), module.clone(), JsValue::from_str(&json), now.clone()])?;
+        .bind(&[tenant.clone(), module.clone(), json.clone(), now.clone(), expected.clone()])?;
+    // Written only when the upsert was: the row now holds this save's settings and version.
     let audit = db
         .prepare(
             "INSERT INTO gate_audit \
              (at, tenant_id, module_id, request_id, event, outcome, rule, actor, detail) \
-             VALUES (?1, ?2, ?3, ?4, 'settings', 'saved', ?5, ?6, ?7)",
+             SELECT ?1, ?2, ?3, ?4, 'settings', 'saved', ?5, ?6, ?7 WHERE EXISTS ( \
+             SELECT 1 FROM module_settings WHERE tenant_id = ?2 AND module_id = ?3 \
+             AND version = ?8 + 1 AND settings_json = ?9 AND updated_at = ?1)",
         )
         .bind(&[
             now,
@@ -385,9 +477,44 @@ async fn write(
             JsValue::from_str("module settings changed by a tenant admin"),
             JsValue::from_str(&admin.user.user_id),
             JsValue::from_str(&detail),
+            expected,
+            json,
         ])?;
-    db.batch(vec![upsert, audit]).await?;
-    Ok(())
+    let results = db.batch(vec![upsert, audit]).await?;
+    let written = results
+        .first()
+        .and_then(|it| it.meta().ok().flatten())
+        .and_then(|it| it.changes)
+        .is_some_and(|it| it > 0);
+    Ok(written)
+}
+
+/// One audit row for a refused settings change: who, which settings it would have changed
+/// (names only) and the refusal's code. A failed write costs the row, never the answer.
+async fn audit(admin: &Admin, module_id: &str, outcome: &str, code: &str, changed: &[&str]) {
+    let Ok(db) = admin.db() else { return };
+    let Ok(detail) = serde_json::to_string(&serde_json::json!({ "changed": changed })) else {
+        return;
+    };
+    let statement = db
+        .prepare(
+            "INSERT INTO gate_audit \
+             (at, tenant_id, module_id, request_id, event, outcome, rule, actor, detail) \
+             VALUES (?1, ?2, ?3, ?4, 'settings', ?5, ?6, ?7, ?8)",
+        )
+        .bind(&[
+            JsValue::from_f64(admin.now as f64),
+            JsValue::from_str(&admin.user.tenant_id),
+            JsValue::from_str(module_id),
+            JsValue::from_str(&admin.request_id),
+            JsValue::from_str(outcome),
+            JsValue::from_str(code),
+            JsValue::from_str(&admin.user.user_id),
+            JsValue::from_str(&detail),
+        ]);
+    if let Ok(statement) = statement {
+        let _ = statement.run().await;
+    }
 }
 
 #[cfg(test)]

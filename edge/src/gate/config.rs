@@ -46,6 +46,9 @@ pub struct GateModule {
     pub login_path: String,
     /// Path prefixes anyone may load without a session (the login page's stylesheet, say).
     pub public_paths: Vec<String>,
+    /// Where the module's own screens change its security levels (`/admin/security-levels`);
+    /// `None`: the gate does not guard them. See [`super::levels`].
+    pub level_admin_path: Option<String>,
     /// The bearer token of the module's SCIM endpoint, if the gate may use it.
     pub scim_token: Option<String>,
     /// The module's SCIM base URL; `None`: `<upstream>/scim/v2` (the demo's layout).
@@ -116,6 +119,7 @@ struct ModuleRow {
     upstream_module: Option<String>,
     login_path: Option<String>,
     public_paths_json: Option<String>,
+    level_admin_path: Option<String>,
     scim_token: Option<String>,
     scim_base: Option<String>,
     scim_profile: Option<String>,
@@ -162,7 +166,8 @@ async fn read(env: &Env, id: &str, hub_origin: &str) -> Result<Option<GateModule
     let row = db
         .prepare(
             "SELECT m.id, m.tenant_id, m.name, m.origin, m.upstream, m.icon, s.settings_json, \
-             g.upstream_module, g.login_path, g.public_paths_json, g.scim_token, \
+             g.upstream_module, g.login_path, g.public_paths_json, g.level_admin_path, \
+             g.scim_token, \
              g.scim_base, g.scim_profile, g.scim_levels_json, h.jwks_url \
              FROM modules m \
              LEFT JOIN module_settings s ON s.tenant_id = m.tenant_id AND s.module_id = m.id \
@@ -225,6 +230,10 @@ async fn read(env: &Env, id: &str, hub_origin: &str) -> Result<Option<GateModule
         settings_unreadable,
         login_path: row.login_path.unwrap_or_else(|| "/login".to_owned()),
         public_paths,
+        level_admin_path: row
+            .level_admin_path
+            .filter(|it| it.starts_with('/') && it.len() > 1)
+            .map(|it| it.trim_end_matches('/').to_owned()),
         scim_token: row.scim_token,
         scim_base: row
             .scim_base

@@ -5,7 +5,9 @@
 //! and then proxies to the module with the signed assertion ([`proxy`]), sends the user to the
 //! hub with a validated return URL, or answers a refusal page that states core's rule
 //! ([`pages`]). Module login forms are intercepted ([`module_login`]): only the username is
-//! read, and the password never leaves for the module unless core allows the attempt. HTML
+//! read, and the password never leaves for the module unless core allows the attempt. A request
+//! to the module's own level screens that would inactivate or delete the hub's default security
+//! level is refused with core's message before it reaches the module ([`levels`]). HTML
 //! answers get the launcher ([`inject`]); a module's redirect to its login page carries the
 //! requested page to the login choice, and after the module's own sign-out of a hub user leads
 //! to the gate's sign-out ([`login_return`]).
@@ -29,6 +31,7 @@ pub mod bench;
 pub mod config;
 pub mod inject;
 pub mod keys;
+pub mod levels;
 pub mod login_return;
 pub mod module_login;
 pub mod pages;
@@ -338,6 +341,9 @@ pub async fn handle(req: Request, env: &Env, module_id: &str, request_id: &str) 
 
     if req.method() == Method::Post && cx.gm.is_login_path(&path) {
         return module_login::intercept(req, &cx).await;
+    }
+    if let Some(refused) = levels::intercept(&req, &cx).await? {
+        return Ok(refused);
     }
 
     if session.is_none() && !cx.gm.is_public(&path) {

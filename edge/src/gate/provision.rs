@@ -3,9 +3,12 @@
 //! At every hub sign-in to a module the gate gathers the facts ([`gather`]: the module's
 //! security levels and the accounts this sign-in concerns, over SCIM; the tenant's hub groups and
 //! the gate's links, from D1), asks core for the plan (`onegate_core::provisioning::plan`) and
-//! carries it out ([`carry_out`]): create the account (username and security level only), link
-//! an existing one, or set its security level from the access groups again. A created account
-//! records a billing line; every outcome writes an audit row with ids only.
+//! carries it out ([`carry_out`]): create the account (of the user, the username and security
+//! level only, with the module records core names for it), link an existing one, or set its
+//! security level from the access groups again. A created account's link and its billing line
+//! are one D1 batch, so no created account is linked without its charge. Every outcome, also a
+//! failure to gather the facts, writes an audit row with ids and codes only. The levels read
+//! from the module are stored in D1 for the insights ([`super::levels::sync`]).
 //!
 //! Concurrent first sign-ins of one user converge on one account: the module refuses a second
 //! account with the same username (SCIM 409 `uniqueness`) and D1 refuses a second link for the
@@ -23,8 +26,8 @@ use serde_json::json;
 use worker::wasm_bindgen::JsValue;
 use worker::{D1Database, D1PreparedStatement};
 
-use super::Cx;
 use super::scim::{Created, ScimClient, ScimFailure, same_email_filter};
+use super::{Cx, levels};
 use crate::common::sign::random_id;
 
 /// How often the facts are gathered and planned again after losing a race.
@@ -84,8 +87,21 @@ pub struct Done {
     pub action: &'static str,
 }
 
-/// Gathers the facts of a sign-in by the user of `claims`.
+/// Gathers the facts of a sign-in by the user of `claims`. A failure writes its provisioning
+/// audit row (the hub user id and the reason's code, nothing personal).
 pub async fn gather(cx: &Cx<'_>, claims: &VerifiedClaims) -> Result<Facts, Failure> {
+    let facts = read_facts(cx, claims).await;
+    if let Err(failure) = &facts {
+        let (outcome, rule) = match failure {
+            Failure::Refused(err) => ("refused", err.code()),
+            Failure::Unavailable(_) => ("failed", "module_unavailable"),
+        };
+        audit(cx, claims.subject(), outcome, rule, json!({ "step": "gather" })).await;
+    }
+    facts
+}
+
+async fn read_facts(cx: &Cx<'_>, claims: &VerifiedClaims) -> Result<Facts, Failure> {
     let scim = ScimClient::of(cx)?;
     let Some(email) = claims.email().map(str::trim).filter(|it| !it.is_empty()) else {
         return Err(Failure::Refused(Error::new(
@@ -110,6 +126,7 @@ pub async fn gather(cx: &Cx<'_>, claims: &VerifiedClaims) -> Result<Facts, Failu
         groups: member_of,
     };
     let levels = scim.security_levels().await?;
+    levels::sync(cx.env, &cx.gm.tenant_id, &cx.gm.module.id, &levels).await;
 
     let mut accounts = Vec::new();
     if let Some(account_id) = linked_account(cx, &db, &user.id).await? {
@@ -191,10 +208,12 @@ async fn execute(cx: &Cx<'_>, facts: &Facts, plan: &Plan) -> Result<Option<Done>
 
     match plan {
         Plan::Create { billing, .. } => {
-            let Some(payload) = plan.sync_payload() else {
+            let (Some(payload), Some(references)) =
+                (plan.sync_payload(), plan.account_references())
+            else {
                 return Err(Failure::Unavailable("had nothing to create".to_owned()));
             };
-            let body = match scim.create(&payload).await? {
+            let body = match scim.create(&payload, &references).await? {
                 Created::Account(body) => body,
                 Created::Taken => return Ok(None),
             };
@@ -204,10 +223,9 @@ async fn execute(cx: &Cx<'_>, facts: &Facts, plan: &Plan) -> Result<Option<Done>
                 ));
             };
             let link = Link { account_id, username: &payload.username, license: LicenseType::Full };
-            if !claim_link(cx, &db, user, link).await? {
+            if !claim_created(cx, &db, user, link, billing).await? {
                 return Ok(None);
             }
-            record_billing(cx, &db, billing).await?;
             Ok(done("create"))
         }
         Plan::Link { account_id, username, set_level, .. } => {
@@ -344,20 +362,19 @@ struct Link<'a> {
     license: LicenseType,
 }
 
-/// Links `hub_user` to the account unless either is linked already; true when the link now
-/// in D1 is this one (written now or by a concurrent sign-in).
-async fn claim_link(
+/// The statement that links `hub_user` to the account unless either is linked already.
+fn link_statement(
     cx: &Cx<'_>,
     db: &D1Database,
     hub_user: &str,
-    link: Link<'_>,
-) -> Result<bool, Failure> {
+    link: &Link<'_>,
+) -> Result<D1PreparedStatement, Failure> {
     let license = serde_json::to_value(link.license)
         .ok()
         .and_then(|it| it.as_str().map(str::to_owned))
         .unwrap_or_default();
     let now = cx.now.to_string();
-    let statement = bind(
+    bind(
         db.prepare(
             "INSERT INTO module_account_links \
              (tenant_id, module_id, hub_user_id, username, license_type, updated_at, account_id) \
@@ -372,24 +389,57 @@ async fn claim_link(
             &now,
             link.account_id,
         ],
-    )?;
-    statement.run().await.map_err(unavailable)?;
+    )
+}
+
+/// Links `hub_user` to an existing account unless either is linked already; true when the
+/// link now in D1 is this one (written now or by a concurrent sign-in).
+async fn claim_link(
+    cx: &Cx<'_>,
+    db: &D1Database,
+    hub_user: &str,
+    link: Link<'_>,
+) -> Result<bool, Failure> {
+    link_statement(cx, db, hub_user, &link)?.run().await.map_err(unavailable)?;
     Ok(linked_account(cx, db, hub_user).await?.as_deref() == Some(link.account_id))
 }
 
-async fn record_billing(cx: &Cx<'_>, db: &D1Database, line: &BillingLine) -> Result<(), Failure> {
+/// Links `hub_user` to the account provisioning just created and records its seat in one D1
+/// batch (a transaction), so a created account is never linked without its charge. The line
+/// is written only when the link in D1 is this one, and once per created account: an account
+/// created again after the module's was deleted is a new seat. True when the link is this one.
+async fn claim_created(
+    cx: &Cx<'_>,
+    db: &D1Database,
+    hub_user: &str,
+    link: Link<'_>,
+    line: &BillingLine,
+) -> Result<bool, Failure> {
     let id = random_id(16).map_err(unavailable)?;
     let now = cx.now.to_string();
-    let statement = bind(
+    let charge = bind(
         db.prepare(
-            "INSERT OR IGNORE INTO billing_lines \
-             (id, tenant_id, module_id, hub_user, kind, date, created_at) \
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, CAST(?7 AS INTEGER))",
+            "INSERT INTO billing_lines \
+             (id, tenant_id, module_id, hub_user, account_id, kind, date, created_at) \
+             SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, CAST(?8 AS INTEGER) \
+             WHERE EXISTS (SELECT 1 FROM module_account_links WHERE tenant_id = ?2 \
+             AND module_id = ?3 AND hub_user_id = ?4 AND account_id = ?5) \
+             ON CONFLICT DO NOTHING",
         ),
-        &[&id, &cx.gm.tenant_id, &line.module_id, &line.hub_user, &line.kind, &line.date, &now],
+        &[
+            &id,
+            &cx.gm.tenant_id,
+            &cx.gm.module.id,
+            &line.hub_user,
+            link.account_id,
+            &line.kind,
+            &line.date,
+            &now,
+        ],
     )?;
-    statement.run().await.map_err(unavailable)?;
-    Ok(())
+    let claim = link_statement(cx, db, hub_user, &link)?;
+    db.batch(vec![claim, charge]).await.map_err(unavailable)?;
+    Ok(linked_account(cx, db, hub_user).await?.as_deref() == Some(link.account_id))
 }
 
 /// One audit row for a provisioning outcome: who (hub user id), what, when, result.

@@ -3,8 +3,11 @@
 //! [`find`] looks up a module account's username and license type, which the login decision
 //! needs. [`ScimClient`] carries out provisioning: the module's security levels, the accounts a
 //! sign-in concerns, creating an account and setting its security level. The request bodies
-//! ([`create_body`], [`level_patch_body`]) hold only what core's `SyncPayload` holds: the
-//! username and the security level id. Nothing else is sent, read beyond need, or logged.
+//! ([`create_body`], [`level_patch_body`]) hold only what core's `SyncPayload` holds, the
+//! username and the security level id, and, when an account is created over the onegate
+//! profile, core's `AccountReferences`: the ids of the module's own records the account starts
+//! with (approvers, department, role). No hub personal data is sent, read beyond need, or
+//! logged.
 //!
 //! Where the level travels depends on the module's [`ScimProfile`]: the onegate module
 //! extension's `securityLevel` (the demo modules, which list their levels at
@@ -13,7 +16,7 @@
 //! "security levels" by itself). The edge only maps fields: core decides which level applies.
 
 use onegate_core::model::{LicenseType, ModuleAccount, SecurityLevel};
-use onegate_core::provisioning::SyncPayload;
+use onegate_core::provisioning::{AccountReferences, SyncPayload};
 use serde_json::Value;
 use worker::{Fetch, Headers, Method, Request, RequestInit};
 
@@ -157,14 +160,26 @@ pub enum Created {
     Taken,
 }
 
-/// The body of `POST /Users`: the username and the security level, nothing else. The module
-/// applies its own defaults to every other attribute.
-pub fn create_body(payload: &SyncPayload, profile: ScimProfile) -> Value {
+/// The body of `POST /Users`: the username and the security level and, in the onegate
+/// extension, the module records the account starts with (`references`). Any other RFC 7643
+/// server ([`ScimProfile::Roles`]) gets the username and the level only, and applies its own
+/// defaults to everything else.
+pub fn create_body(
+    payload: &SyncPayload,
+    references: &AccountReferences,
+    profile: ScimProfile,
+) -> Value {
     match profile {
         ScimProfile::Onegate => serde_json::json!({
             "schemas": [CORE_USER, MODULE_EXTENSION],
             "userName": payload.username,
-            MODULE_EXTENSION: { "securityLevel": payload.security_level },
+            MODULE_EXTENSION: {
+                "securityLevel": payload.security_level,
+                "timesheetApprover": references.timesheet_approver,
+                "department": references.department,
+                "expenseReportApprover": references.expense_report_approver,
+                "role": references.role,
+            },
         }),
         ScimProfile::Roles => serde_json::json!({
             "schemas": [CORE_USER],
@@ -355,15 +370,51 @@ impl<'a> ScimClient<'a> {
 
     /// The accounts matching `filter` (`GET /Users?filter=`), at most 50.
     pub async fn users(&self, filter: &str) -> Result<Vec<ModuleAccount>, ScimFailure> {
+        let page = self.users_page(filter, 1, 50).await?;
+        Ok(page.accounts)
+    }
+
+    /// Every account matching `filter`, paged through `startIndex` and `count`
+    /// ([`PAGE_SIZE`] a page), up to [`MAX_ACCOUNTS`]; `complete` is false when the module has
+    /// more.
+    pub async fn all_users(&self, filter: &str) -> Result<Accounts, ScimFailure> {
+        let mut accounts: Vec<ModuleAccount> = Vec::new();
+        let mut start = 1;
+        loop {
+            let page = self.users_page(filter, start, PAGE_SIZE).await?;
+            let received = page.received;
+            accounts.extend(page.accounts);
+            match next_start(start, received, page.total, accounts.len()) {
+                Next::Page(next) => start = next,
+                Next::Done => return Ok(Accounts { accounts, complete: true }),
+                Next::Bounded => return Ok(Accounts { accounts, complete: false }),
+            }
+        }
+    }
+
+    /// One page of `GET /Users?filter=&startIndex=&count=`.
+    async fn users_page(
+        &self,
+        filter: &str,
+        start: usize,
+        count: usize,
+    ) -> Result<Page, ScimFailure> {
         let query: String = form_urlencoded::Serializer::new(String::new())
             .append_pair("filter", filter)
-            .append_pair("count", "50")
+            .append_pair("startIndex", &start.to_string())
+            .append_pair("count", &count.to_string())
             .finish();
         let (status, body) = self.send(Method::Get, &format!("/Users?{query}"), None).await?;
         if status != 200 {
             return Err(Self::unexpected("a user search", status));
         }
-        Ok(resources(&body).iter().filter_map(|it| module_account(it, self.profile)).collect())
+        let all = resources(&body);
+        let total = body.get("totalResults").and_then(Value::as_u64).map(|it| it as usize);
+        Ok(Page {
+            received: all.len(),
+            total,
+            accounts: all.iter().filter_map(|it| module_account(it, self.profile)).collect(),
+        })
     }
 
     /// The account with the module's id `id`, `None` when the module has no such account.
@@ -377,10 +428,15 @@ impl<'a> ScimClient<'a> {
         }
     }
 
-    /// Creates the account of `payload` (`POST /Users`).
-    pub async fn create(&self, payload: &SyncPayload) -> Result<Created, ScimFailure> {
-        let (status, body) =
-            self.send(Method::Post, "/Users", Some(&create_body(payload, self.profile))).await?;
+    /// Creates the account of `payload` starting with the module records `references`
+    /// (`POST /Users`).
+    pub async fn create(
+        &self,
+        payload: &SyncPayload,
+        references: &AccountReferences,
+    ) -> Result<Created, ScimFailure> {
+        let body = create_body(payload, references, self.profile);
+        let (status, body) = self.send(Method::Post, "/Users", Some(&body)).await?;
         match status {
             200 | 201 => Ok(Created::Account(body)),
             409 => Ok(Created::Taken),
@@ -400,6 +456,59 @@ impl<'a> ScimClient<'a> {
             _ => Err(Self::unexpected("setting a security level", status)),
         }
     }
+}
+
+/// How many accounts [`ScimClient::all_users`] asks for a page.
+pub const PAGE_SIZE: usize = 100;
+
+/// The most accounts [`ScimClient::all_users`] reads (each page is one subrequest).
+pub const MAX_ACCOUNTS: usize = 2000;
+
+/// The accounts of a paged search.
+#[derive(Debug, Default, Clone)]
+pub struct Accounts {
+    /// The accounts read.
+    pub accounts: Vec<ModuleAccount>,
+    /// False when the module has more than [`MAX_ACCOUNTS`] of them.
+    pub complete: bool,
+}
+
+/// One page of a user search.
+struct Page {
+    /// Resources on the page (also those that were not usable accounts).
+    received: usize,
+    /// The module's `totalResults`, when it said.
+    total: Option<usize>,
+    accounts: Vec<ModuleAccount>,
+}
+
+/// What to read after a page.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Next {
+    /// The page starting here.
+    Page(usize),
+    /// Nothing: every account was read.
+    Done,
+    /// Nothing: the bound was reached with more accounts left.
+    Bounded,
+}
+
+/// After the page at `start` gave `received` resources of `total` (when the module said), with
+/// `read` accounts read so far.
+fn next_start(start: usize, received: usize, total: Option<usize>, read: usize) -> Next {
+    let seen = start - 1 + received;
+    let more = match total {
+        Some(total) => seen < total,
+        // A module that does not say how many there are has more while pages come back full.
+        None => received >= PAGE_SIZE,
+    };
+    if received == 0 || !more {
+        return Next::Done;
+    }
+    if read >= MAX_ACCOUNTS {
+        return Next::Bounded;
+    }
+    Next::Page(seen + 1)
 }
 
 fn resources(body: &Value) -> &[Value] {
@@ -427,11 +536,20 @@ mod tests {
     use super::*;
     use serde_json::json;
 
+    fn references() -> AccountReferences {
+        AccountReferences {
+            timesheet_approver: "lead".into(),
+            department: "Onboarding".into(),
+            expense_report_approver: "finance".into(),
+            role: "Junior".into(),
+        }
+    }
+
     #[test]
-    fn only_the_username_and_the_level_are_sent() {
+    fn only_the_username_the_level_and_the_module_records_are_sent() {
         let payload =
             SyncPayload { username: "ann@acme.example".into(), security_level: "5".into() };
-        let body = create_body(&payload, ScimProfile::Onegate);
+        let body = create_body(&payload, &references(), ScimProfile::Onegate);
         let mut keys: Vec<&str> =
             body.as_object().map(|it| it.keys().map(String::as_str).collect()).unwrap_or_default();
         keys.sort_unstable();
@@ -439,7 +557,11 @@ mod tests {
             keys,
             ["schemas", "urn:onegate:params:scim:schemas:extension:module:2.0:User", "userName"]
         );
-        assert_eq!(body[MODULE_EXTENSION], json!({ "securityLevel": "5" }));
+        assert_eq!(
+            body[MODULE_EXTENSION],
+            json!({ "securityLevel": "5", "timesheetApprover": "lead", "department": "Onboarding",
+                "expenseReportApprover": "finance", "role": "Junior" })
+        );
         assert_eq!(body["userName"], "ann@acme.example");
 
         let patch = level_patch_body("3", ScimProfile::Onegate);
@@ -454,7 +576,7 @@ mod tests {
         let payload =
             SyncPayload { username: "ann@acme.example".into(), security_level: "tech".into() };
         assert_eq!(
-            create_body(&payload, ScimProfile::Roles),
+            create_body(&payload, &references(), ScimProfile::Roles),
             json!({ "schemas": [CORE_USER], "userName": "ann@acme.example",
                 "roles": [{ "value": "tech" }] })
         );
@@ -499,6 +621,23 @@ mod tests {
         assert_eq!(account.license_type, LicenseType::Full);
 
         assert_eq!(module_account(&json!({ "userName": "no id" }), ScimProfile::Onegate), None);
+    }
+
+    #[test]
+    fn paging_reads_every_page_up_to_the_bound() {
+        let rows = [
+            ("one_short_page", 1, 7, Some(7), 7, Next::Done),
+            ("first_of_three_pages", 1, 100, Some(250), 100, Next::Page(101)),
+            ("last_partial_page", 201, 50, Some(250), 250, Next::Done),
+            ("an_empty_page_ends", 101, 0, Some(250), 100, Next::Done),
+            ("no_total_and_a_full_page", 1, 100, None, 100, Next::Page(101)),
+            ("no_total_and_a_short_page", 101, 3, None, 103, Next::Done),
+            ("the_bound_with_more_left", 1901, 100, Some(5000), 2000, Next::Bounded),
+            ("the_bound_exactly_reached", 1901, 100, Some(2000), 2000, Next::Done),
+        ];
+        for (name, start, received, total, read, expected) in rows {
+            assert_eq!(next_start(start, received, total, read), expected, "{name}");
+        }
     }
 
     #[test]
