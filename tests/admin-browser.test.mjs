@@ -61,7 +61,7 @@ test('a tenant admin views, reorders, saves and sees a refusal with core\'s mess
   await page.getByRole('button', { name: 'Move Technician down' }).click();
   await page.waitForURL(/\/admin\/modules\/admb\/settings#access-groups$/);
   assert.deepEqual(await groupOrder(page), ['g_manager', 'g_tech', 'g_sales']);
-  assert.match(await page.locator('#groups tr[data-group="g_tech"]').innerText(), /maps to security level `Technician`/);
+  assert.match(await page.locator('#groups tr[data-group="g_tech"]').innerText(), /maps to security level “Technician”/);
 
   // Save the lowest level as the default: the advice goes away.
   await page.getByLabel('Default security level').selectOption({ label: 'Dashboard' });

@@ -122,13 +122,13 @@ test('the settings screen shows login settings, exceptions, defaults, advice, ac
   assert.match(html, /<td>contractor<\/td><td>implicit: license type Contractor/);
 
   // Core's low-level advice applies (Technician while Dashboard is lower), and the static note.
-  assert.match(html, /for security, use a low security level as the default: `Technician` grants more than `Dashboard`/);
+  assert.match(html, /for security, use a low security level as the default: “Technician” grants more than “Dashboard”/);
   assert.match(html, /id="low-level-note"/);
 
   // Access groups in the admin's order, each with what it maps to.
   assert.deepEqual(groupOrder(html).slice(0, 3), ['g_tech', 'g_manager', 'g_sales']);
-  assert.match(html, /maps to security level `Technician`/);
-  assert.match(html, /maps to nothing: 2 security levels are named `Sales`/);
+  assert.match(html, /maps to security level “Technician”/);
+  assert.match(html, /maps to nothing: 2 security levels are named “Sales”/);
 
   // The module's security levels with their active flags, the default marked.
   assert.match(html, /<td>Technician <strong>\(default\)<\/strong><\/td><td>3<\/td><td>active<\/td>/);
@@ -167,12 +167,12 @@ const REFUSALS = [
   {
     name: 'unknown_user_exception',
     change: (f) => { f.user_exceptions = 'sales.one\nnobody.here'; },
-    message: 'user exception `nobody.here` is not a user of this module',
+    message: 'user exception “nobody.here” is not a user of this module',
   },
   {
     name: 'inactive_default_security_level',
     change: (f) => { f.security_level = '8'; },
-    message: 'security level `Former Staff` is inactive and cannot be the default; activate it or choose another',
+    message: 'security level “Former Staff” is inactive and cannot be the default; activate it or choose another',
   },
 ];
 
@@ -271,7 +271,7 @@ test('access groups move down and up, each move audited', async () => {
 
   const unknown = await post(admin, '/admin/modules/adm/access-groups', { csrf, action: 'add', group: 'g_nope' });
   assert.equal(unknown.status, 422);
-  assert.match(await unknown.text(), /access group &#x60;g_nope&#x60; is not a hub group of this tenant|access group `g_nope` is not a hub group of this tenant/);
+  assert.match(await unknown.text(), /access group “g_nope” is not a hub group of this tenant/);
 });
 
 test('a signed-in user who is not an admin is refused with 403', async () => {

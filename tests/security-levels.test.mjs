@@ -85,7 +85,7 @@ test('the low-default insight follows the module\'s real levels', async () => {
 
   const fired = (await insights()).find((it) => it.id === INSIGHT);
   assert.ok(fired, 'Technician is not the lowest level: the insight is shown');
-  assert.match(fired.reason, /`Technician` grants more than `Read Only`/);
+  assert.match(fired.reason, /“Technician” grants more than “Read Only”/);
 
   const lowest = await formOf(SETTINGS, { security_level: '104' });
   assert.equal((await hub(admin, SETTINGS, { method: 'POST', body: new URLSearchParams(lowest) })).status, 303);

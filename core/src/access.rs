@@ -62,16 +62,16 @@ impl GroupMapping {
     pub fn explain(&self) -> String {
         match self {
             GroupMapping::Maps { level_name, .. } => {
-                format!("maps to security level `{level_name}`")
+                format!("maps to security level “{level_name}”")
             }
             GroupMapping::NoLevelNamed { group_name } => {
-                format!("maps to nothing: the module has no security level named `{group_name}`")
+                format!("maps to nothing: the module has no security level named “{group_name}”")
             }
             GroupMapping::SeveralLevelsNamed { count, group_name } => {
-                format!("maps to nothing: {count} security levels are named `{group_name}`")
+                format!("maps to nothing: {count} security levels are named “{group_name}”")
             }
             GroupMapping::LevelInactive { level_name, .. } => {
-                format!("maps to nothing: security level `{level_name}` is inactive")
+                format!("maps to nothing: security level “{level_name}” is inactive")
             }
             GroupMapping::GroupUnknown => {
                 "maps to nothing: this hub group no longer exists".to_owned()

@@ -210,7 +210,7 @@ pub fn check_currency(code: &str) -> Result<()> {
 
     Err(Error::new(
         ErrorKind::CurrencyInvalid,
-        format!("currency `{}` is not a three-letter iso 4217 code such as EUR", clip(code)),
+        format!("currency “{}” is not a three-letter iso 4217 code such as EUR", clip(code)),
     ))
 }
 
@@ -241,7 +241,7 @@ pub fn invoice_totals(lines: &[InvoiceLine]) -> Result<Totals> {
             return Err(Error::new(
                 ErrorKind::CurrencyMismatch,
                 format!(
-                    "line `{}` is in {} but the invoice is in {}; \
+                    "line “{}” is in {} but the invoice is in {}; \
                      put lines of another currency on their own invoice",
                     clip(&line.description),
                     clip(&line.currency),
@@ -297,7 +297,7 @@ pub fn validate_subscription(sub: &Subscription, tenant_modules: &[String]) -> R
 
     if !tenant_modules.contains(&sub.module_id) {
         return invalid(format!(
-            "module `{}` is not one of the tenant's modules",
+            "module “{}” is not one of the tenant's modules",
             clip(&sub.module_id)
         ));
     }
@@ -393,7 +393,7 @@ pub fn seat_charge(
         return Err(Error::new(
             ErrorKind::SubscriptionMissing,
             format!(
-                "module `{}` has no active subscription on {}, so the added seat cannot be \
+                "module “{}” has no active subscription on {}, so the added seat cannot be \
                  priced; add a subscription for the module first",
                 clip(&added.module_id),
                 clip(&added.date)
@@ -464,7 +464,7 @@ fn parse_day(date: &str) -> Result<i64> {
     let invalid = || {
         Error::new(
             ErrorKind::BillingDateInvalid,
-            format!("date `{}` is not a calendar date written YYYY-MM-DD", clip(date)),
+            format!("date “{}” is not a calendar date written YYYY-MM-DD", clip(date)),
         )
     };
     let b = date.as_bytes();

@@ -45,7 +45,7 @@ pub fn validate(settings: &ModuleSettings, cx: SettingsContext<'_>) -> Result<()
         if !level_ids.insert(level.id.as_str()) {
             return Err(Error::new(
                 ErrorKind::SecurityLevelDuplicate,
-                format!("security level id `{}` is used twice", level.id),
+                format!("security level id “{}” is used twice", level.id),
             ));
         }
     }
@@ -64,13 +64,13 @@ pub fn validate(settings: &ModuleSettings, cx: SettingsContext<'_>) -> Result<()
         if !seen.insert(username.to_lowercase()) {
             return Err(Error::new(
                 ErrorKind::UserExceptionDuplicate,
-                format!("user `{username}` is listed as an exception twice"),
+                format!("user “{username}” is listed as an exception twice"),
             ));
         }
         if !cx.usernames.iter().any(|it| it.eq_ignore_ascii_case(username)) {
             return Err(Error::new(
                 ErrorKind::UserExceptionUnknown,
-                format!("user exception `{username}` is not a user of this module"),
+                format!("user exception “{username}” is not a user of this module"),
             ));
         }
     }
@@ -82,13 +82,13 @@ pub fn validate(settings: &ModuleSettings, cx: SettingsContext<'_>) -> Result<()
         if !seen.insert(group.as_str()) {
             return Err(Error::new(
                 ErrorKind::AccessGroupDuplicate,
-                format!("access group `{group}` is listed twice"),
+                format!("access group “{group}” is listed twice"),
             ));
         }
         if !cx.groups.iter().any(|it| it.id == *group) {
             return Err(Error::new(
                 ErrorKind::AccessGroupUnknown,
-                format!("access group `{group}` is not a hub group of this tenant"),
+                format!("access group “{group}” is not a hub group of this tenant"),
             ));
         }
     }
@@ -127,14 +127,14 @@ fn validate_defaults(settings: &ModuleSettings, levels: &[SecurityLevel]) -> Res
     let Some(level) = levels.iter().find(|it| it.id == *default_level) else {
         return Err(Error::new(
             ErrorKind::SecurityLevelUnknown,
-            format!("default security level `{default_level}` is not a level of this module"),
+            format!("default security level “{default_level}” is not a level of this module"),
         ));
     };
     if !level.active {
         return Err(Error::new(
             ErrorKind::DefaultSecurityLevelInactive,
             format!(
-                "security level `{}` is inactive and cannot be the default; \
+                "security level “{}” is inactive and cannot be the default; \
                  activate it or choose another",
                 level.name
             ),
@@ -197,7 +197,7 @@ pub fn default_level_advice(settings: &ModuleSettings, levels: &[SecurityLevel])
     }
 
     Some(format!(
-        "for security, use a low security level as the default: `{}` grants more than `{}`",
+        "for security, use a low security level as the default: “{}” grants more than “{}”",
         default.name, lowest.name
     ))
 }

@@ -267,7 +267,7 @@ pub fn validate_new(input: &NewTicket, tenant_modules: &[String]) -> Result<Vali
         return Err(Error::new(
             ErrorKind::TicketModuleUnknown,
             format!(
-                "module `{}` is not one of your modules; choose one from the list",
+                "module “{}” is not one of your modules; choose one from the list",
                 clip(module)
             ),
         ));
@@ -308,7 +308,7 @@ pub fn validate_new(input: &NewTicket, tenant_modules: &[String]) -> Result<Vali
         return Err(Error::new(
             ErrorKind::TicketPriorityInvalid,
             format!(
-                "priority `{}` is not one of low, medium, high or critical",
+                "priority “{}” is not one of low, medium, high or critical",
                 clip(input.priority.trim())
             ),
         ));
@@ -541,7 +541,7 @@ pub fn filter(query: &TicketQuery, tenant_modules: &[String]) -> Result<TicketFi
             Error::new(
                 ErrorKind::TicketFilterInvalid,
                 format!(
-                    "status `{}` is not one of new, in_progress, waiting_on_customer, \
+                    "status “{}” is not one of new, in_progress, waiting_on_customer, \
                      resolved or closed",
                     clip(&code)
                 ),
@@ -555,7 +555,7 @@ pub fn filter(query: &TicketQuery, tenant_modules: &[String]) -> Result<TicketFi
     {
         return Err(Error::new(
             ErrorKind::TicketFilterInvalid,
-            format!("module `{}` is not one of your modules", clip(module)),
+            format!("module “{}” is not one of your modules", clip(module)),
         ));
     }
 
@@ -564,7 +564,7 @@ pub fn filter(query: &TicketQuery, tenant_modules: &[String]) -> Result<TicketFi
         Some(code) => Some(Priority::from_code(&code).ok_or_else(|| {
             Error::new(
                 ErrorKind::TicketFilterInvalid,
-                format!("priority `{}` is not one of low, medium, high or critical", clip(&code)),
+                format!("priority “{}” is not one of low, medium, high or critical", clip(&code)),
             )
         })?),
     };
@@ -587,7 +587,7 @@ pub fn filter(query: &TicketQuery, tenant_modules: &[String]) -> Result<TicketFi
                 return Err(Error::new(
                     ErrorKind::PageSizeInvalid,
                     format!(
-                        "page size `{}` is not a whole number from 1 to {MAX_PAGE_SIZE}",
+                        "page size “{}” is not a whole number from 1 to {MAX_PAGE_SIZE}",
                         clip(&raw)
                     ),
                 ));

@@ -191,13 +191,13 @@ fn mapping_table_explains_each_group() {
         GroupMapping::LevelInactive { level: "retired".into(), level_name: "Retired".into() };
     let unnamed = GroupMapping::NoLevelNamed { group_name: "Marketing".into() };
     let expected: Vec<(&str, GroupMapping, String)> = vec![
-        ("g-tech", tech, "maps to security level `Technician`".into()),
-        ("g-sales", several, "maps to nothing: 2 security levels are named `Sales`".into()),
-        ("g-retired", inactive, "maps to nothing: security level `Retired` is inactive".into()),
+        ("g-tech", tech, "maps to security level “Technician”".into()),
+        ("g-sales", several, "maps to nothing: 2 security levels are named “Sales”".into()),
+        ("g-retired", inactive, "maps to nothing: security level “Retired” is inactive".into()),
         (
             "g-marketing",
             unnamed,
-            "maps to nothing: the module has no security level named `Marketing`".into(),
+            "maps to nothing: the module has no security level named “Marketing”".into(),
         ),
         (
             "g-gone",

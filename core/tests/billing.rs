@@ -107,14 +107,14 @@ fn totals_refusals() {
             "mixed_currencies",
             vec![line(1, 100, 0), usd],
             "currency_mismatch",
-            "line `Autotask PSA seats` is in USD but the invoice is in EUR; \
+            "line “Autotask PSA seats” is in USD but the invoice is in EUR; \
              put lines of another currency on their own invoice",
         ),
         (
             "currency_must_be_upper_case_iso_4217",
             vec![lower],
             "currency_invalid",
-            "currency `eur` is not a three-letter iso 4217 code such as EUR",
+            "currency “eur” is not a three-letter iso 4217 code such as EUR",
         ),
         (
             "tax_rate_above_100_percent",
@@ -193,7 +193,7 @@ fn subscription_refusals() {
             "module_must_be_the_tenants",
             Subscription { module_id: "crm".into(), ..base() },
             "subscription_invalid",
-            "module `crm` is not one of the tenant's modules",
+            "module “crm” is not one of the tenant's modules",
         ),
         (
             "plan_is_required",
@@ -217,7 +217,7 @@ fn subscription_refusals() {
             "currency_iso",
             Subscription { currency: "EURO".into(), ..base() },
             "currency_invalid",
-            "currency `EURO` is not a three-letter iso 4217 code such as EUR",
+            "currency “EURO” is not a three-letter iso 4217 code such as EUR",
         ),
         (
             "start_in_range",
@@ -367,7 +367,7 @@ fn added_seat_refusals() {
             seat("2026-12-03"),
             vec![rmm],
             "subscription_missing",
-            "module `psa` has no active subscription on 2026-12-03, so the added seat cannot be \
+            "module “psa” has no active subscription on 2026-12-03, so the added seat cannot be \
              priced; add a subscription for the module first",
         ),
         (
@@ -375,7 +375,7 @@ fn added_seat_refusals() {
             seat("2026-12-03"),
             vec![cancelled],
             "subscription_missing",
-            "module `psa` has no active subscription on 2026-12-03, so the added seat cannot be \
+            "module “psa” has no active subscription on 2026-12-03, so the added seat cannot be \
              priced; add a subscription for the module first",
         ),
         (
@@ -383,7 +383,7 @@ fn added_seat_refusals() {
             seat("2026-11-14"),
             vec![monthly.clone()],
             "subscription_missing",
-            "module `psa` has no active subscription on 2026-11-14, so the added seat cannot be \
+            "module “psa” has no active subscription on 2026-11-14, so the added seat cannot be \
              priced; add a subscription for the module first",
         ),
         (
@@ -391,21 +391,21 @@ fn added_seat_refusals() {
             seat("2026-02-30"),
             vec![monthly.clone()],
             "billing_date_invalid",
-            "date `2026-02-30` is not a calendar date written YYYY-MM-DD",
+            "date “2026-02-30” is not a calendar date written YYYY-MM-DD",
         ),
         (
             "date_in_another_format",
             seat("03/12/2026"),
             vec![monthly.clone()],
             "billing_date_invalid",
-            "date `03/12/2026` is not a calendar date written YYYY-MM-DD",
+            "date “03/12/2026” is not a calendar date written YYYY-MM-DD",
         ),
         (
             "date_with_a_sign",
             seat("+026-12-03"),
             vec![monthly],
             "billing_date_invalid",
-            "date `+026-12-03` is not a calendar date written YYYY-MM-DD",
+            "date “+026-12-03” is not a calendar date written YYYY-MM-DD",
         ),
     ];
     for (name, added, subs, code, message) in rows {

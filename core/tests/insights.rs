@@ -177,7 +177,7 @@ fn rows() -> Vec<Row> {
                 Severity::Warning,
                 "New Autotask PSA accounts get more access than they need",
                 "Autotask PSA: for security, use a low security level as the default: \
-                 `Administrator` grants more than `Dashboard`",
+                 “Administrator” grants more than “Dashboard”",
             )],
         },
         Row {

@@ -72,14 +72,14 @@ fn rows() -> Vec<Row> {
             settings: unknown_level,
             levels: psa_levels(),
             code: "security_level_unknown",
-            message: "default security level `nope` is not a level of this module",
+            message: "default security level “nope” is not a level of this module",
         },
         Row {
             name: "default_security_level_must_be_active",
             settings: inactive_default,
             levels: psa_levels(),
             code: "default_security_level_inactive",
-            message: "security level `Retired` is inactive and cannot be the default; \
+            message: "security level “Retired” is inactive and cannot be the default; \
                       activate it or choose another",
         },
         Row {
@@ -94,35 +94,35 @@ fn rows() -> Vec<Row> {
             settings: ModuleSettings { user_exceptions: strings(&["ghost"]), ..base() },
             levels: psa_levels(),
             code: "user_exception_unknown",
-            message: "user exception `ghost` is not a user of this module",
+            message: "user exception “ghost” is not a user of this module",
         },
         Row {
             name: "user_exception_listed_twice",
             settings: ModuleSettings { user_exceptions: strings(&["ann", "ANN"]), ..base() },
             levels: psa_levels(),
             code: "user_exception_duplicate",
-            message: "user `ANN` is listed as an exception twice",
+            message: "user “ANN” is listed as an exception twice",
         },
         Row {
             name: "access_group_must_be_a_hub_group",
             settings: ModuleSettings { access_groups: strings(&["g-nope"]), ..base() },
             levels: psa_levels(),
             code: "access_group_unknown",
-            message: "access group `g-nope` is not a hub group of this tenant",
+            message: "access group “g-nope” is not a hub group of this tenant",
         },
         Row {
             name: "access_group_listed_twice",
             settings: ModuleSettings { access_groups: strings(&["g-tech", "g-tech"]), ..base() },
             levels: psa_levels(),
             code: "access_group_duplicate",
-            message: "access group `g-tech` is listed twice",
+            message: "access group “g-tech” is listed twice",
         },
         Row {
             name: "security_level_ids_are_unique",
             settings: base(),
             levels: dup_levels,
             code: "security_level_duplicate",
-            message: "security level id `tech` is used twice",
+            message: "security level id “tech” is used twice",
         },
         Row {
             name: "lists_are_bounded",
@@ -191,7 +191,7 @@ fn advice_to_use_a_low_default_security_level() {
     assert_eq!(
         advice,
         "for security, use a low security level as the default: \
-         `Administrator` grants more than `Dashboard`"
+         “Administrator” grants more than “Dashboard”"
     );
 }
 

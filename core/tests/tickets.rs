@@ -66,13 +66,13 @@ fn refusal_rows() -> Vec<Row> {
             name: "module_must_be_one_of_the_tenants",
             input: NewTicket { module: "crm".into(), ..base() },
             code: "ticket_module_unknown",
-            message: "module `crm` is not one of your modules; choose one from the list",
+            message: "module “crm” is not one of your modules; choose one from the list",
         },
         Row {
             name: "module_ids_compare_exactly",
             input: NewTicket { module: "PSA".into(), ..base() },
             code: "ticket_module_unknown",
-            message: "module `PSA` is not one of your modules; choose one from the list",
+            message: "module “PSA” is not one of your modules; choose one from the list",
         },
         Row {
             name: "subject_is_required_after_trimming",
@@ -108,19 +108,19 @@ fn refusal_rows() -> Vec<Row> {
             name: "priority_must_be_known",
             input: NewTicket { priority: "urgent".into(), ..base() },
             code: "ticket_priority_invalid",
-            message: "priority `urgent` is not one of low, medium, high or critical",
+            message: "priority “urgent” is not one of low, medium, high or critical",
         },
         Row {
             name: "priority_is_required",
             input: NewTicket { priority: String::new(), ..base() },
             code: "ticket_priority_invalid",
-            message: "priority `` is not one of low, medium, high or critical",
+            message: "priority “” is not one of low, medium, high or critical",
         },
         Row {
             name: "refused_values_are_clipped_in_messages",
             input: NewTicket { module: "m".repeat(100), ..base() },
             code: "ticket_module_unknown",
-            message: "module `mmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmm…` is not one of your \
+            message: "module “mmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmm…” is not one of your \
                       modules; choose one from the list",
         },
     ]
@@ -420,19 +420,19 @@ fn list_filter_refusals() {
             "unknown_status",
             TicketQuery { status: Some("open".into()), ..query() },
             "ticket_filter_invalid",
-            "status `open` is not one of new, in_progress, waiting_on_customer, resolved or closed",
+            "status “open” is not one of new, in_progress, waiting_on_customer, resolved or closed",
         ),
         (
             "foreign_module",
             TicketQuery { module: Some("crm".into()), ..query() },
             "ticket_filter_invalid",
-            "module `crm` is not one of your modules",
+            "module “crm” is not one of your modules",
         ),
         (
             "unknown_priority",
             TicketQuery { priority: Some("p1".into()), ..query() },
             "ticket_filter_invalid",
-            "priority `p1` is not one of low, medium, high or critical",
+            "priority “p1” is not one of low, medium, high or critical",
         ),
         (
             "oversized_search",
@@ -444,19 +444,19 @@ fn list_filter_refusals() {
             "page_size_zero",
             TicketQuery { page_size: Some("0".into()), ..query() },
             "page_size_invalid",
-            "page size `0` is not a whole number from 1 to 100",
+            "page size “0” is not a whole number from 1 to 100",
         ),
         (
             "page_size_above_100",
             TicketQuery { page_size: Some("101".into()), ..query() },
             "page_size_invalid",
-            "page size `101` is not a whole number from 1 to 100",
+            "page size “101” is not a whole number from 1 to 100",
         ),
         (
             "page_size_not_a_number",
             TicketQuery { page_size: Some("ten".into()), ..query() },
             "page_size_invalid",
-            "page size `ten` is not a whole number from 1 to 100",
+            "page size “ten” is not a whole number from 1 to 100",
         ),
         (
             "cursor_not_base64",

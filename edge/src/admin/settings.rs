@@ -293,7 +293,7 @@ pub async fn access_group_action(admin: &Admin, id: &str, req: Request) -> Handl
         (Some("down"), Some(i)) if i + 1 < list.len() => list.swap(i, i + 1),
         (Some("up" | "down"), Some(_)) => {}
         (Some("remove" | "up" | "down"), None) => {
-            let message = format!("access group `{group}` is not in the list; reload the page");
+            let message = format!("access group “{group}” is not in the list; reload the page");
             let fail = Fail::new(400, "access_group_not_listed", message);
             audit(admin, &module.id, "refused", &fail.code, &["access_groups"]).await;
             return Err(fail.into());
