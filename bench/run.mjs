@@ -22,7 +22,7 @@ const TARGET_MS = Number(process.env.BENCH_TARGET_MS ?? 300);
 const HUB_URL = `http://localhost:${EDGE_PORT}`;
 const MODULE = 'psa';
 const TENANT = 't_acme';
-const EMAIL = 'manager@acme.example';
+const EMAIL = 'tech@acme.example';
 // wrangler.toml: HUB_SIGNING_KEYS (the dev hub key) and SESSION_SECRET. Development values.
 const DEV_KID = 'dev-2026-12';
 const DEV_SEED = '4b17a8f346ef3ecaedf8110ea888c123d887a3c9314c82bc104ee05d3a56add9';
@@ -73,9 +73,10 @@ const jwks = {
 const claims = () => ({
   iss: HUB_URL,
   aud: MODULE,
-  sub: 'hub-manager',
+  sub: 'u_tom',
   tid: TENANT,
-  sid: `sid-bench-${crypto.randomUUID()}`,
+  // A live hub session: cargo xtask bench inserts it into the bench's D1.
+  sid: 'sid-bench',
   email: EMAIL,
   email_verified: true,
   name: EMAIL,
@@ -96,9 +97,9 @@ const refSession = jws(
     module: MODULE,
     tenant: TENANT,
     via: 'hub',
-    sub: 'hub-manager',
+    sub: 'u_tom',
     sid: 'sid-bench',
-    username: 'manager',
+    username: 'tech',
     modules: ['psa', 'rmm'],
     exp: now() + 8 * 3600,
   },

@@ -121,6 +121,22 @@ pub fn migrate_and_seed(root: &Path, site: &Site, state: &Path) -> Result<()> {
     proc::run(&mut seed)
 }
 
+/// Runs `sql` against the local D1 of `site` in `state/<site>` (after [`migrate_and_seed`]).
+pub fn execute_sql(root: &Path, site: &Site, state: &Path, sql: &str) -> Result<()> {
+    let config_path = root.join(site.config);
+    let config = std::fs::read_to_string(&config_path)
+        .with_context(|| format!("cannot read {}", config_path.display()))?;
+    let Some(database) = toml_string(&config, "database_name") else {
+        anyhow::bail!("{} has no D1 database", site.config);
+    };
+    let mut cmd = proc::wrangler(root);
+    cmd.args(["d1", "execute", &database, "--local", "-c", site.config, "--command", sql])
+        .arg("--persist-to")
+        .arg(state.join(site.name))
+        .env("CI", "true");
+    proc::run(&mut cmd)
+}
+
 /// Starts `wrangler dev` for `site` from its prebuilt bundle, in its own process group.
 pub fn start(root: &Path, site: &Site, ports: Ports, state: &Path, quiet: bool) -> Result<Server> {
     let port = ports.of(site).to_string();

@@ -152,14 +152,20 @@ async fn verify_remote(
         load_shared(env, url).await;
     }
 
-    let kid = header_kid(token);
-    let (fetched_at, last_attempt, kid_known) = REMOTE.with(|it| match it.borrow().get(url) {
-        Some(c) => {
-            (Some(c.fetched_at), c.last_attempt, c.keys.as_ref().is_some_and(|k| k.contains(&kid)))
+    // The common case first: the cache may be used as it is if the token's key is in it, which
+    // the verification itself finds out (no separate look at the header).
+    let (fetched_at, last_attempt, cached) = snapshot(url);
+    if let Some(keys) = cached
+        && cache_step(fetched_at, last_attempt, true, now) == CacheStep::Use
+    {
+        let verified = token::verify_with(token, &keys, expect, now, &WebCrypto).await;
+        if !matches!(&verified, Err(err) if err.kind() == ErrorKind::TokenKeyUnknown) {
+            return verified;
         }
-        None => (None, None, false),
-    });
+    }
 
+    let kid = header_kid(token);
+    let kid_known = snapshot(url).2.is_some_and(|k| k.contains(&kid));
     if cache_step(fetched_at, last_attempt, kid_known, now) == CacheStep::Refetch {
         refetch(env, url, now).await;
     }
@@ -176,6 +182,15 @@ async fn verify_remote(
         ));
     };
     token::verify_with(token, &keys, expect, now, &WebCrypto).await
+}
+
+/// What the isolate holds for `url`: when the document was fetched, when a fetch was last
+/// tried, and its keys.
+fn snapshot(url: &str) -> (Option<i64>, Option<i64>, Option<Rc<KeySet>>) {
+    REMOTE.with(|it| match it.borrow().get(url) {
+        Some(c) => (Some(c.fetched_at), c.last_attempt, c.keys.as_ref().map(Rc::clone)),
+        None => (None, None, None),
+    })
 }
 
 /// Reads the shared cache row for `url` from D1 into the isolate's memory, unless memory holds
