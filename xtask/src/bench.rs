@@ -103,6 +103,7 @@ fn gate(root: &Path) -> Result<()> {
     servers::wait_ready(&mut reference, reference_port, Duration::from_secs(60))?;
     let mut vars = ports.env();
     vars.push(("GATE_BENCH", "on".to_owned()));
+    vars.push(("HUB_BENCH", "1".to_owned()));
     vars.push(("GATE_BENCH_JWKS_URL", jwks_url));
     let mut edge = start(root, EDGE, ports.edge, &state, &vars)?;
     servers::wait_ready(&mut edge, ports.edge, Duration::from_secs(60))?;
@@ -113,12 +114,29 @@ fn gate(root: &Path) -> Result<()> {
         .arg(root.join("bench").join("run.mjs"))
         .env("ONEGATE_EDGE_PORT", ports.edge.to_string())
         .env("BENCH_REFERENCE_PORT", reference_port.to_string());
-    let outcome = proc::run(&mut runner);
+    let mut outcome = proc::run(&mut runner);
+    if outcome.is_ok() {
+        println!("\nxtask: hub bench (Argon2id at the chosen cost, EdDSA hub tokens; in workerd)");
+        let mut hub = proc::command("node", root);
+        hub.args(["-e", HUB_BENCH_SCRIPT]).env("ONEGATE_EDGE_PORT", ports.edge.to_string());
+        outcome = proc::run(&mut hub);
+    }
     drop(edge);
     drop(reference);
     drop(demo);
     outcome
 }
+
+/// Asks the hub's `/.hub/bench` (on with `HUB_BENCH=1`) and prints its figures, one a line.
+const HUB_BENCH_SCRIPT: &str = r#"
+const res = await fetch(`http://127.0.0.1:${process.env.ONEGATE_EDGE_PORT}/.hub/bench?n=10`);
+if (res.status !== 200) throw new Error(`hub bench: ${res.status} ${await res.text()}`);
+const { argon2id: a, eddsa: e } = await res.json();
+if (!a.verified || !e.verified) throw new Error('hub bench: a check did not verify');
+const f = (ms) => `${ms.toFixed(3)} ms`;
+console.log(`hub argon2id m=${a.m_kib} KiB t=${a.t} p=${a.p}: hash ${f(a.hash_ms)}, verify ${f(a.verify_ms)} (budget 100 ms)`);
+console.log(`hub EdDSA token: sign ${f(e.sign_ms)}, verify ${f(e.verify_ms)} (pure Rust, ${e.runs} runs)`);
+"#;
 
 /// `wrangler dev` for `site` on `port`, quiet, in its own process group, with `vars`.
 fn start(
