@@ -134,7 +134,8 @@ if (res.status !== 200) throw new Error(`hub bench: ${res.status} ${await res.te
 const { argon2id: a, eddsa: e } = await res.json();
 if (!a.verified || !e.verified) throw new Error('hub bench: a check did not verify');
 const f = (ms) => `${ms.toFixed(3)} ms`;
-console.log(`hub argon2id m=${a.m_kib} KiB t=${a.t} p=${a.p}: hash ${f(a.hash_ms)}, verify ${f(a.verify_ms)} (budget 100 ms)`);
+const cost = `m=${a.m_kib} KiB t=${a.t} p=${a.p}`;
+console.log(`hub argon2id ${cost}: hash ${f(a.hash_ms)}, verify ${f(a.verify_ms)} (budget 100 ms)`);
 console.log(`hub EdDSA token: sign ${f(e.sign_ms)}, verify ${f(e.verify_ms)} (pure Rust, ${e.runs} runs)`);
 "#;
 

@@ -454,7 +454,8 @@ async fn write(
     let expected = JsValue::from_f64(version as f64);
     let upsert = db
         .prepare(
-            "INSERT INTO module_settings (tenant_id, module_id, settings_json, updated_at, version) \
+            "INSERT INTO module_settings \
+             (tenant_id, module_id, settings_json, updated_at, version) \
              VALUES (?1, ?2, ?3, ?4, ?5 + 1) ON CONFLICT (tenant_id, module_id) DO UPDATE SET \
              settings_json = excluded.settings_json, updated_at = excluded.updated_at, \
              version = module_settings.version + 1 WHERE module_settings.version = ?5",

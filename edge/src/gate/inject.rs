@@ -155,7 +155,10 @@ mod tests {
             ("plain_page", "<html><body><p>hi</p></body></html>", "<p>hi</p>"),
             (
                 "module_data_block_is_dropped",
-                r#"<body><p>a</p><script type="application/json" id="onegate-launcher-data">{"evil":1}</script></body>"#,
+                concat!(
+                    r#"<body><p>a</p><script type="application/json" "#,
+                    r#"id="onegate-launcher-data">{"evil":1}</script></body>"#
+                ),
                 "<p>a</p>",
             ),
             (
