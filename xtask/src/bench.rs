@@ -136,7 +136,8 @@ if (!a.verified || !e.verified) throw new Error('hub bench: a check did not veri
 const f = (ms) => `${ms.toFixed(3)} ms`;
 const cost = `m=${a.m_kib} KiB t=${a.t} p=${a.p}`;
 console.log(`hub argon2id ${cost}: hash ${f(a.hash_ms)}, verify ${f(a.verify_ms)} (budget 100 ms)`);
-console.log(`hub EdDSA token: sign ${f(e.sign_ms)}, verify ${f(e.verify_ms)} (pure Rust, ${e.runs} runs)`);
+const runs = `pure Rust, ${e.runs} runs`;
+console.log(`hub EdDSA token: sign ${f(e.sign_ms)}, verify ${f(e.verify_ms)} (${runs})`);
 "#;
 
 /// `wrangler dev` for `site` on `port`, quiet, in its own process group, with `vars`.

@@ -19,7 +19,7 @@
 //! | `GET /.onegate/login?return_to=` | start a hub login (state, nonce, PKCE) |
 //! | `GET /.onegate/callback` | finish it: code exchange, token check, decision, session |
 //! | `POST /.onegate/dev/token` | development only (`GATE_DEV_TOKENS=on`): a hub token in hand |
-//! | `POST /.onegate/dev/signatures` | development only: test vectors, signature step ([`vectors`]) |
+//! | `POST /.onegate/dev/signatures` | development only: signature test vectors ([`vectors`]) |
 //! | `GET /.onegate/logout` | end the gate session, offer hub sign-out |
 //! | `GET /.onegate/certs` | the JWKS the module verifies assertions with |
 //! | `GET /.onegate/v/<version>/launcher.js` | the launcher script, cached a year ([`assets`]) |

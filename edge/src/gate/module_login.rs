@@ -3,10 +3,10 @@
 //! asks core. When the license matters and the module cannot be asked, the user gets a 503 page
 //! that says so: a barred license is never mistaken for one that must use the hub. `SendToHub`
 //! answers a redirect to the hub login (the password is never forwarded), `Refuse` the refusal
-//! page, and `Allow` forwards the form unchanged to the module. A login the module accepts (a redirect
-//! that sets a cookie) gets a gate session marked "module credentials", so the launcher shows
-//! the hub icon and required hub login does not bounce the exception back to the hub; it is
-//! also recorded as a module-credentials sign-in for the insights.
+//! page, and `Allow` forwards the form unchanged to the module. A login the module accepts (a
+//! redirect that sets a cookie) gets a gate session marked "module credentials", so the
+//! launcher shows the hub icon and required hub login does not bounce the exception back to the
+//! hub; it is also recorded as a module-credentials sign-in for the insights.
 
 use onegate_core::login::Outcome;
 use onegate_core::model::LoginMethod;
