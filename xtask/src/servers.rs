@@ -244,9 +244,19 @@ fn print_banner(root: &Path, ports: Ports, sites: &[&Site]) {
                 .collect(),
             Err(_) => account_lines(&root.join(site.accounts)),
         };
-        for line in lines {
+        // The end-to-end suites' own hub accounts (qa1, qa2, ...) are counted, not listed.
+        let (tests, people): (Vec<String>, Vec<String>) =
+            lines.into_iter().partition(|l| l.starts_with("HUB  qa"));
+        for line in people {
             println!("  {line}");
             any = true;
+        }
+        if !tests.is_empty() {
+            println!(
+                "  (and {} hub accounts qa1.. that the end-to-end tests use: {})",
+                tests.len(),
+                listed.strip_prefix(root).unwrap_or(&listed).display()
+            );
         }
     }
     if !any {
