@@ -78,11 +78,55 @@ test('bad input gets a clear 4xx, never a 5xx', async () => {
   }
 });
 
-test('signing out ends the gate session', async () => {
+const clearedSession = (res) =>
+  res.headers.getSetCookie().some((it) => it.startsWith('onegate=') && /Max-Age=0/.test(it));
+
+/** True when `cookie` still opens a hub session on RMM (the waffle data says so). */
+async function stillSignedIn(cookie) {
+  const html = await (await fetchAs('rmm.localhost', '/', { headers: { cookie } })).text();
+  const data = html.match(/id="onegate-launcher-data">(.*?)<\/script>/s);
+  return Boolean(data) && JSON.parse(data[1]).signed_in_via === 'hub';
+}
+
+test('without a session, the sign-out page says signed out and clears the cookie', async () => {
   const res = await fetchAs('psa.localhost', '/.onegate/logout');
   assert.equal(res.status, 200);
-  const cleared = res.headers.getSetCookie().find((it) => it.startsWith('onegate='));
-  assert.match(cleared, /Max-Age=0/);
+  assert.match(await res.text(), /<h1>Signed out<\/h1>/);
+  assert.ok(clearedSession(res));
+});
+
+test('a sign-out link asks first; only a same-origin post ends the session', async () => {
+  const cookie = await sessionFor('rmm', 'tech@acme.example');
+  assert.ok(await stillSignedIn(cookie), 'control: the session works');
+
+  // A link (or an image) from anywhere: a question, not a sign-out.
+  const asked = await fetchAs('rmm.localhost', '/.onegate/logout', { headers: { cookie } });
+  assert.equal(asked.status, 200);
+  const page = await asked.text();
+  assert.match(page, /Sign out of Demo RMM\?/);
+  // (minijinja escapes "/" in attribute values as &#x2f;.)
+  assert.match(page,
+    /<form method="post" action="&#x2f;.onegate&#x2f;logout"><button type="submit">Sign out/);
+  assert.ok(!clearedSession(asked), 'the question clears nothing');
+  assert.ok(await stillSignedIn(cookie));
+
+  // Another site's form: refused, and the session stays.
+  const forged = await fetchAs('rmm.localhost', '/.onegate/logout', {
+    method: 'POST', headers: { cookie, origin: 'https://evil.example' },
+  });
+  assert.equal(forged.status, 403);
+  assert.match(await forged.text(), /sent from another site/);
+  assert.ok(!clearedSession(forged));
+  assert.ok(await stillSignedIn(cookie));
+
+  // The page's own button.
+  const origin = gateOrigin('rmm');
+  const done = await fetchAs('rmm.localhost', '/.onegate/logout', {
+    method: 'POST', headers: { cookie, origin },
+  });
+  assert.equal(done.status, 200);
+  assert.match(await done.text(), /<h1>Signed out<\/h1>/);
+  assert.ok(clearedSession(done));
 });
 
 test('a module whose origin does not answer gets a 502 page that says so, for every method', async () => {

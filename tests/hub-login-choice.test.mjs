@@ -180,6 +180,8 @@ test('after a hub sign-in, the module sign-out offers hub sign-out, which ends t
     await page.getByRole('button', { name: 'Sign out' }).click();
     await page.waitForURL(`${RMM}/.onegate/logout`);
     await page.getByRole('heading', { name: 'Signed out' }).waitFor();
+    const sessionLeft = (await context.cookies(RMM)).filter((it) => it.name === 'onegate');
+    assert.deepEqual(sessionLeft, [], 'the module sign-out ended the gate session');
     const hubSignOut = page.getByRole('link', { name: 'Sign out of KaseyaOne too' });
     assert.equal(await hubSignOut.getAttribute('href'), `${HUB_URL}/oauth/logout`);
     await screenshot(page, 'hub-login-choice-module-signout');

@@ -10,8 +10,9 @@
 //! `/.onegate/login?return_to=<that page>`. Modules ignore the unknown parameter.
 //!
 //! The same redirect after a form post from a user signed in through the hub is the module's
-//! own sign-out: the gate sends it on to `/.onegate/logout`, which ends the gate session and
-//! offers hub sign-out (otherwise the gate's assertion would sign the user straight back in).
+//! own sign-out: the gate ends its session with that redirect and sends it on to
+//! `/.onegate/logout`, which offers hub sign-out (otherwise the gate's assertion would sign the
+//! user straight back in).
 
 use onegate_core::redirect::{self, ReturnUrlPolicy};
 use url::Url;

@@ -20,7 +20,8 @@
 //! | `GET /.onegate/callback` | finish it: code exchange, token check, decision, session |
 //! | `POST /.onegate/dev/token` | development only (`GATE_DEV_TOKENS=on`): a hub token in hand |
 //! | `POST /.onegate/dev/signatures` | development only: signature test vectors ([`vectors`]) |
-//! | `GET /.onegate/logout` | end the gate session, offer hub sign-out |
+//! | `GET /.onegate/logout` | ask before ending the gate session (signed-out page without one) |
+//! | `POST /.onegate/logout` | end the gate session (same origin only), offer hub sign-out |
 //! | `GET /.onegate/certs` | the JWKS the module verifies assertions with |
 //! | `GET /.onegate/v/<version>/launcher.js` | the launcher script, cached a year ([`assets`]) |
 //! | `GET /.onegate/v/<version>/wasm/launcher_bg.wasm` | its wasm (also unversioned, no-cache) |
@@ -432,8 +433,8 @@ pub async fn pass_through(
 
 /// A module's redirect to its login page: after a `GET`, with the requested page added
 /// ([`login_return::carry`]); after a form post by a user signed in through the hub (the
-/// module's own sign-out), on to `/.onegate/logout`, which ends the gate session and offers hub
-/// sign-out. Any other response unchanged.
+/// module's own sign-out), the gate session ends with that redirect, which goes on to
+/// `/.onegate/logout` to offer hub sign-out. Any other response unchanged.
 fn follow_login_redirect(
     req: &Request,
     cx: &Cx<'_>,
@@ -446,16 +447,22 @@ fn follow_login_redirect(
     let location = resp.headers().get("Location").ok().flatten().unwrap_or_default();
     let origin = &cx.gm.module.origin;
     let login_path = &cx.gm.login_path;
-    let next = match req.method() {
-        Method::Get => login_return::carry(&location, origin, login_path, cx.url.as_str()),
-        Method::Post if session.is_some_and(|it| it.via == Via::Hub) => {
-            login_return::login_page(&location, origin, login_path)
-                .map(|_| format!("{origin}/.onegate/logout"))
+    match req.method() {
+        Method::Get => {
+            if let Some(next) = login_return::carry(&location, origin, login_path, cx.url.as_str())
+            {
+                let _ = resp.headers_mut().set("Location", &next);
+            }
         }
-        _ => None,
-    };
-    if let Some(next) = next {
-        let _ = resp.headers_mut().set("Location", &next);
+        Method::Post
+            if session.is_some_and(|it| it.via == Via::Hub)
+                && login_return::login_page(&location, origin, login_path).is_some() =>
+        {
+            let headers = resp.headers_mut();
+            let _ = headers.set("Location", &format!("{origin}/.onegate/logout"));
+            let _ = headers.append("Set-Cookie", &session::cookie(cx.https).clear());
+        }
+        _ => {}
     }
     resp
 }

@@ -17,6 +17,15 @@ pub struct Link {
     pub text: String,
 }
 
+/// A button that posts to the gate (no fields: the gate reads its own cookies).
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Form {
+    /// Where the form posts.
+    pub action: String,
+    /// The button's text.
+    pub button: String,
+}
+
 /// What a gate page says.
 #[derive(Debug, Clone)]
 pub struct Page<'a> {
@@ -37,11 +46,16 @@ pub struct Page<'a> {
 impl Page<'_> {
     /// The rendered page as a response.
     pub fn respond(&self) -> Result<Response> {
-        html::page(self.status, self.render())
+        self.respond_with(None)
+    }
+
+    /// The rendered page with a `form` above its links, as a response.
+    pub fn respond_with(&self, form: Option<&Form>) -> Result<Response> {
+        html::page(self.status, self.render(form))
     }
 
     /// The rendered HTML.
-    pub fn render(&self) -> String {
+    pub fn render(&self, form: Option<&Form>) -> String {
         let env = html::environment(&[("page.html", PAGE)]);
         let ctx = context! {
             module_name => self.module_name,
@@ -49,6 +63,7 @@ impl Page<'_> {
             message => self.message,
             rule => self.rule,
             links => minijinja::Value::from_serialize(&self.links),
+            form => form.map(minijinja::Value::from_serialize),
         };
         html::render(&env, "page.html", ctx)
     }
@@ -68,10 +83,13 @@ mod tests {
             rule: Some("hub_login_required\"><b>"),
             links: vec![Link { href: "\"><img>".into(), text: "<i>home</i>".into() }],
         };
-        let html = page.render();
+        let form = Form { action: "\"><b>".into(), button: "<u>go</u>".into() };
+        let html = page.render(Some(&form));
         assert!(!html.contains("<script>alert"), "{html}");
         assert!(html.contains("&lt;script&gt;alert(1)&lt;&#x2f;script&gt;"), "{html}");
         assert!(!html.contains("<img>") && !html.contains("<i>home"), "{html}");
         assert!(html.contains("&lt;PSA&gt;"), "{html}");
+        assert!(!html.contains("<b>") && !html.contains("<u>go"), "{html}");
+        assert!(html.contains(r#"<form method="post" action="&quot;&gt;&lt;b&gt;">"#), "{html}");
     }
 }

@@ -18,7 +18,7 @@ use crate::common::sign::{Signer, random_id, sha256_b64};
 use crate::common::{brand, vars};
 
 use super::keys::{self, KeySource};
-use super::pages::{Link, Page};
+use super::pages::{Form, Link, Page};
 use super::provision;
 use super::session::{self, GateSession, Sessions, Via};
 use super::{Answer, Cx, proxy};
@@ -47,7 +47,8 @@ pub async fn route(req: Request, cx: &Cx<'_>, rest: &str) -> Result<Answer> {
         (Method::Get, "callback") => callback(&req, cx).await,
         (Method::Post, "dev/token") => dev_token(req, cx).await,
         (Method::Post, "dev/signatures") => super::vectors::handle(req, cx).await,
-        (Method::Get | Method::Post, "logout") => logout(cx),
+        (Method::Get, "logout") => logout_page(&req, cx).await,
+        (Method::Post, "logout") => logout(&req, cx),
         (Method::Get, "certs") => certs(cx),
         _ => {
             let page = Page {
@@ -291,8 +292,54 @@ fn redirect_uri(cx: &Cx<'_>) -> String {
     format!("{}/.onegate/callback", cx.gm.module.origin)
 }
 
-/// `GET /.onegate/logout`: ends the gate session and offers hub sign-out.
-fn logout(cx: &Cx<'_>) -> Result<Answer> {
+/// `GET /.onegate/logout`: with a live gate session, asks before it ends it (a link or an image
+/// on another site must not sign anyone out); without one, the signed-out page. The module's
+/// own sign-out arrives here with its session already ended (see `follow_login_redirect`).
+async fn logout_page(req: &Request, cx: &Cx<'_>) -> Result<Answer> {
+    if super::current_session(req, cx).await.is_none() {
+        return signed_out(cx);
+    }
+    let page = Page {
+        status: 200,
+        module_name: &cx.gm.module.name,
+        heading: &format!("Sign out of {}?", cx.gm.module.name),
+        message: &format!("this ends your session in {} on this browser", cx.gm.module.name),
+        rule: None,
+        links: vec![Link {
+            href: format!("{}/", cx.gm.module.origin),
+            text: "Stay signed in".into(),
+        }],
+    };
+    let form = Form { action: "/.onegate/logout".into(), button: "Sign out".into() };
+    Ok(Answer::new(page.respond_with(Some(&form))?, "sign_out_confirm"))
+}
+
+/// `POST /.onegate/logout`: ends the gate session, unless a browser says another site sent
+/// the form.
+fn logout(req: &Request, cx: &Cx<'_>) -> Result<Answer> {
+    if !crate::common::same_origin(req, &cx.gm.module.origin) {
+        let page = Page {
+            status: 403,
+            module_name: &cx.gm.module.name,
+            heading: "Sign-out refused",
+            message: &format!(
+                "this sign-out was sent from another site; to sign out, open {} and use its \
+                 sign-out",
+                cx.gm.module.name
+            ),
+            rule: None,
+            links: vec![Link {
+                href: format!("{}/", cx.gm.module.origin),
+                text: "Open the module".into(),
+            }],
+        };
+        return Ok(Answer::new(page.respond()?, "sign_out_cross_origin"));
+    }
+    signed_out(cx)
+}
+
+/// The signed-out page, with the session cookie cleared and hub sign-out offered.
+fn signed_out(cx: &Cx<'_>) -> Result<Answer> {
     let page = Page {
         status: 200,
         module_name: &cx.gm.module.name,

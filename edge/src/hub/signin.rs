@@ -42,13 +42,9 @@ pub fn field<'a>(fields: &'a [(String, String)], name: &str) -> Option<&'a str> 
     fields.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str())
 }
 
-/// False when a browser says the form came from another origin (login CSRF). Requests without
-/// an `Origin` header (non-browser clients) pass; SameSite=Lax covers the cookies.
+/// False when a browser says the form came from another origin than the hub (login CSRF).
 pub fn same_origin(hub: &Hub, req: &Request) -> bool {
-    match req.headers().get("Origin").ok().flatten() {
-        None => true,
-        Some(origin) => origin.trim_end_matches('/') == hub.issuer,
-    }
+    crate::common::same_origin(req, &hub.issuer)
 }
 
 fn cross_origin() -> Result<Response> {

@@ -115,7 +115,9 @@ pub async fn handle(req: Request, env: Env) -> Result<Response> {
         return page::see_other(&target);
     };
 
-    if req.method() != Method::Get && !same_origin(&req, &url) {
+    if req.method() != Method::Get
+        && !crate::common::same_origin(&req, &url.origin().ascii_serialization())
+    {
         let fail = Fail::new(403, "cross_origin", "this change must come from the portal itself");
         return if api { fail.json() } else { page::fail(&fail, &user) };
     }
@@ -197,16 +199,6 @@ impl From<worker::Error> for Answer {
 
 /// The result of a portal handler.
 pub type Handled = std::result::Result<Response, Answer>;
-
-/// True when the request carries no `Origin` (same-site navigation in old browsers, API
-/// clients) or the hub's own origin. Together with the SameSite=Lax session cookie this keeps
-/// other sites from posting forms on the user's behalf.
-fn same_origin(req: &Request, url: &worker::Url) -> bool {
-    match req.headers().get("Origin").ok().flatten() {
-        None => true,
-        Some(origin) => origin == url.origin().ascii_serialization(),
-    }
-}
 
 /// Percent-encodes a query value.
 pub fn encode(value: &str) -> String {
