@@ -209,6 +209,7 @@ INSERT OR IGNORE INTO entitlements (tenant_id, user_id, module_id) VALUES
 --   qa8@acme.example     known and unknown emails locked alike
 --   qa9@acme.example     burst of wrong TOTP codes
 --   qa10@acme.example    prompt=login and max_age
+--   qa14@acme.example    sign-out after a forced sign-in ends the replaced session too
 --   qa11@acme.example    a fresh secret per enrolment attempt
 --   qa12@acme.example    enrolment, then recovery codes
 --   qa13@acme.example    the gate callback state check (gate-tokens)
@@ -235,7 +236,10 @@ VALUES
      NULL, 0, 1767225600),
     ('u_qa13', 't_acme', 'qa13@acme.example', 1, 'QA Tester 13',
      '$argon2id$v=19$m=19456,t=2,p=1$BAQEBAQEBAQEBAQEBAQEBA$r/VQ8QH+shd30m0DzzvbzuiQmLGfWOZiwWSw5rA09MU',
-     'IECDYTPR42H7AVKPTKVIHV3E6GW374W7', 0, 1767225600)
+     'IECDYTPR42H7AVKPTKVIHV3E6GW374W7', 0, 1767225600),
+    ('u_qa14', 't_acme', 'qa14@acme.example', 1, 'QA Tester 14',
+     '$argon2id$v=19$m=19456,t=2,p=1$BAQEBAQEBAQEBAQEBAQEBA$r/VQ8QH+shd30m0DzzvbzuiQmLGfWOZiwWSw5rA09MU',
+     'UWIGPAEX6CDGAWTXISRLLQ6W7M4DICQE', 0, 1767225600)
 ON CONFLICT (id) DO UPDATE SET
     email = excluded.email, name = excluded.name, password_hash = excluded.password_hash,
     totp_secret = excluded.totp_secret, totp_pending = NULL, is_admin = excluded.is_admin;

@@ -1,8 +1,8 @@
 // Hub sign-in under attack and at its edges: parallel guessing of passwords and TOTP codes (the
 // throttle counts atomically in D1), known and unknown emails answered alike through the lockout,
 // a fresh authenticator secret per enrolment attempt, recovery codes end to end, forced
-// re-authentication (prompt=login, max_age) and the amr claim. Accounts qa7..qa12 (edge/seed.sql),
-// one per case. Needs a freshly seeded D1.
+// re-authentication (prompt=login, max_age) with the sign-out after it, and the amr claim.
+// Accounts qa7..qa12 and qa14 (edge/seed.sql), one per case. Needs a freshly seeded D1.
 //
 // Each throttling case sends its own CF-Connecting-IP (Cloudflare sets it in production;
 // wrangler dev keeps one a client sends), so one case's failures never lock another's address.
@@ -10,7 +10,7 @@
 import { before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { HUB_URL, moduleUrl } from './harness.mjs';
+import { HUB_URL, fetchAs, moduleUrl } from './harness.mjs';
 import {
   ACCOUNTS, Jar, authorizeUrl, currentStep, exchange, hub, pkce, postCode, postPassword, signIn,
   totpAt,
@@ -60,19 +60,36 @@ async function shownSecret(res) {
 
 /** Runs authorize (PSA) with `jar`'s session and exchanges the code: the decoded ID token. */
 async function idTokenFor(jar, extra = '') {
+  return (await tokensFor(jar, extra)).claims;
+}
+
+/** Like `idTokenFor`, with the access token too. */
+async function tokensFor(jar, extra = '') {
   const { verifier, challenge } = pkce();
   const res = await hub(jar, `${authorizeUrl({ redirectUri: PSA_CALLBACK, challenge })}${extra}`);
   assert.equal(res.status, 303, await res.clone().text());
   const code = new URL(res.headers.get('location')).searchParams.get('code');
   assert.ok(code, `a code, not ${res.headers.get('location')}`);
-  return codeToClaims(code, verifier);
+  return exchangeCode(code, verifier);
 }
 
 async function codeToClaims(code, verifier) {
+  return (await exchangeCode(code, verifier)).claims;
+}
+
+async function exchangeCode(code, verifier) {
   const res = await exchange({ code, redirectUri: PSA_CALLBACK, verifier });
   assert.equal(res.status, 200);
-  const { id_token: idToken } = await res.json();
-  return JSON.parse(Buffer.from(idToken.split('.')[1], 'base64url'));
+  const { id_token: idToken, access_token: accessToken } = await res.json();
+  return { claims: JSON.parse(Buffer.from(idToken.split('.')[1], 'base64url')), accessToken };
+}
+
+/** The status userinfo answers `accessToken` with: 200 while its hub session lives. */
+async function userinfoStatus(accessToken) {
+  const res = await fetchAs('localhost', '/oauth/userinfo', {
+    headers: { authorization: `Bearer ${accessToken}` },
+  });
+  return res.status;
 }
 
 describe('throttling', () => {
@@ -294,5 +311,26 @@ describe('forced re-authentication', () => {
     const after = await codeToClaims(callback.searchParams.get('code'), verifier);
     assert.ok(after.auth_time > earlier.auth_time, `${after.auth_time} > ${earlier.auth_time}`);
     assert.notEqual(after.sid, earlier.sid, 'a new hub session');
+  });
+
+  test('signing out after a forced sign-in also ends the session it replaced', async () => {
+    // The module sessions opened before the fresh sign-in live in the same browser, under the
+    // old hub session; the sign-out must end them too.
+    const other = ACCOUNTS['qa14@acme.example'];
+    const browser = await signIn(other.email);
+    const first = await tokensFor(browser);
+    assert.equal((await postPassword(browser, other.email, other.password, '/')).status, 303);
+    const again = await postCode(browser, totpAt(other.totp_secret, currentStep() + 1));
+    assert.equal(again.status, 303);
+    const second = await tokensFor(browser);
+    assert.notEqual(second.claims.sid, first.claims.sid, 'a new hub session');
+    assert.equal(await userinfoStatus(first.accessToken), 200,
+      'until sign-out, the replaced session still serves what was opened under it');
+    assert.equal(await userinfoStatus(second.accessToken), 200);
+
+    const out = await hub(browser, '/signout', { method: 'POST', body: new URLSearchParams() });
+    assert.equal(out.status, 303);
+    assert.equal(await userinfoStatus(second.accessToken), 401, 'the current session ended');
+    assert.equal(await userinfoStatus(first.accessToken), 401, 'and so did the one it replaced');
   });
 });

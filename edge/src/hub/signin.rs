@@ -231,7 +231,7 @@ pub async fn totp(hub: &Hub, mut req: Request) -> Result<Response> {
 
     release_attempt(hub, &keys[..1]).await?;
     hub.store.clear_throttle(&keys[1].0).await?;
-    let cookie = start_session(hub, &user, factor).await?;
+    let cookie = start_session(hub, &req, &user, factor).await?;
     pages::see_other(&pending.return_to, &[cookie, session::clear_pending(hub)])
 }
 
@@ -269,11 +269,20 @@ async fn second_factor(
     Ok(Ok(SecondFactor::Totp))
 }
 
-/// Creates the hub session (its `amr` from `factor`) and returns its `Set-Cookie` value.
-async fn start_session(hub: &Hub, user: &User, factor: SecondFactor) -> Result<String> {
+/// Creates the hub session (its `amr` from `factor`) and returns its `Set-Cookie` value. A
+/// session the browser already holds is named as the one replaced, so that signing out ends
+/// the module sessions opened under either.
+async fn start_session(
+    hub: &Hub,
+    req: &Request,
+    user: &User,
+    factor: SecondFactor,
+) -> Result<String> {
     let id = random_id(24).map_err(|e| worker::Error::RustError(e.to_string()))?;
     let amr = factor.amr().join(" ");
-    hub.store.create_session(&id, user, hub.now, hub.now + SESSION_SECS, &amr).await?;
+    let replaces = session::session_id(hub, req);
+    let expires_at = hub.now + SESSION_SECS;
+    hub.store.create_session(&id, user, hub.now, expires_at, &amr, replaces.as_deref()).await?;
     Ok(session::set_session(hub, &id))
 }
 
@@ -334,7 +343,7 @@ pub async fn enrol(hub: &Hub, mut req: Request) -> Result<Response> {
         return enrolment_superseded(hub);
     }
 
-    let cookie = start_session(hub, &user, SecondFactor::Totp).await?;
+    let cookie = start_session(hub, &req, &user, SecondFactor::Totp).await?;
     let body = pages::render(
         "recovery.html",
         brand::name(),

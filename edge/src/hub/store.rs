@@ -306,7 +306,7 @@ impl Store {
         self.changes(sql, &[text(key)]).await.map(|_| ())
     }
 
-    /// Creates a session.
+    /// Creates a session; `replaces` is the session the browser held before, if any.
     pub async fn create_session(
         &self,
         id: &str,
@@ -314,11 +314,21 @@ impl Store {
         now: u64,
         expires_at: u64,
         amr: &str,
+        replaces: Option<&str>,
     ) -> Result<()> {
-        let sql = "INSERT INTO hub_sessions (id, tenant_id, user_id, created_at, expires_at, amr) \
-                   VALUES (?1, ?2, ?3, ?4, ?5, ?6)";
-        let args =
-            [text(id), text(&user.tenant_id), text(&user.id), int(now), int(expires_at), text(amr)];
+        let sql = "INSERT INTO hub_sessions \
+                   (id, tenant_id, user_id, created_at, expires_at, amr, replaces) \
+                   VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)";
+        let replaces = replaces.map_or(JsValue::NULL, JsValue::from);
+        let args = [
+            text(id),
+            text(&user.tenant_id),
+            text(&user.id),
+            int(now),
+            int(expires_at),
+            text(amr),
+            replaces,
+        ];
         self.changes(sql, &args).await.map(|_| ())
     }
 
@@ -344,9 +354,14 @@ impl Store {
         Ok(Some((session, user)))
     }
 
-    /// Revokes a session; gates notice through `hub_sessions.revoked_at`.
+    /// Revokes a session and the sessions it replaced in the same browser; gates notice through
+    /// `hub_sessions.revoked_at`. `UNION` (not `UNION ALL`) ends the walk on a repeated id.
     pub async fn revoke_session(&self, id: &str, now: u64) -> Result<()> {
-        let sql = "UPDATE hub_sessions SET revoked_at = ?2 WHERE id = ?1 AND revoked_at IS NULL";
+        let sql = "WITH RECURSIVE chain(id) AS (SELECT ?1 UNION \
+                   SELECT s.replaces FROM hub_sessions s JOIN chain c ON s.id = c.id \
+                   WHERE s.replaces IS NOT NULL) \
+                   UPDATE hub_sessions SET revoked_at = ?2 \
+                   WHERE id IN (SELECT id FROM chain) AND revoked_at IS NULL";
         self.changes(sql, &[text(id), int(now)]).await.map(|_| ())
     }
 
