@@ -199,6 +199,48 @@ test('an account deleted inside the module is provisioned again, as a new seat',
   assert.ok(lines.every((it) => it.kind === 'seat_added'));
 });
 
+test('a seat the module created but the gate failed to record is charged at the next sign-in', {
+  skip: !canReadD1() && 'the edge D1 state is not at target/e2e/state/edge',
+}, async () => {
+  const user = newHubUser('unrecorded');
+  // The gate's D1 batch after the SCIM create fails for this user, as when D1 fails or the
+  // Worker is stopped between the module's answer and the link.
+  const trigger = `refuse_link_${user.sub.replace(/[^A-Za-z0-9]/g, '_')}`;
+  await d1(`CREATE TRIGGER ${trigger} BEFORE INSERT ON module_account_links
+    WHEN NEW.hub_user_id = ${sql(user.sub)} BEGIN SELECT RAISE(ABORT, 'injected by the test'); END`);
+  let failed;
+  try {
+    failed = await hubSignIn('prov', user);
+  } finally {
+    await d1(`DROP TRIGGER ${trigger}`);
+  }
+  assert.equal(failed.status, 503);
+  const account = await psaUser(user.email);
+  assert.ok(account, 'the module made the account');
+  const charges = () => d1(`SELECT account_id, kind, date FROM billing_lines WHERE hub_user = ${sql(user.sub)}`);
+  assert.deepEqual(await charges(), [], 'nothing charged yet');
+  assert.equal((await d1(`SELECT id FROM pending_seats WHERE hub_user = ${sql(user.sub)}`)).length, 1);
+
+  await sessionOf(await hubSignIn('prov', user));
+  const today = new Date().toISOString().slice(0, 10);
+  assert.deepEqual(await charges(), [{ account_id: account.id, kind: 'seat_added', date: today }],
+    'the next sign-in links the account and charges its seat');
+  assert.deepEqual(await d1(`SELECT id FROM pending_seats WHERE hub_user = ${sql(user.sub)}`), []);
+  await sessionOf(await hubSignIn('prov', user));
+  assert.equal((await charges()).length, 1, 'and only once');
+});
+
+test('linking an account the module already had charges nothing', {
+  skip: !canReadD1() && 'the edge D1 state is not at target/e2e/state/edge',
+}, async () => {
+  const user = newHubUser('existing');
+  const existing = await createPsaAccount(user.email, user.email, '4');
+  const account = await signInAndRead('prov', user);
+  assert.equal(account.id, existing.id, 'linked, not created');
+  assert.deepEqual(await d1(`SELECT * FROM billing_lines WHERE hub_user = ${sql(user.sub)}`), []);
+  assert.deepEqual(await d1(`SELECT * FROM pending_seats WHERE hub_user = ${sql(user.sub)}`), []);
+});
+
 test('an account named after the hub email but with another email is refused by core, once', async () => {
   const user = newHubUser('namesake');
   const other = `someone.else.${user.email}`;

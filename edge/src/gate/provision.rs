@@ -6,7 +6,9 @@
 //! carries it out ([`carry_out`]): create the account (of the user, the username and security
 //! level only, with the module records core names for it), link an existing one, or set its
 //! security level from the access groups again. A created account's link and its billing line
-//! are one D1 batch, so no created account is linked without its charge. Every outcome, also a
+//! are one D1 batch, so no created account is linked without its charge; a pending seat written
+//! before the create charges an account the module made but the gate failed to record, when a
+//! later sign-in links it ([`settle_pending`]). Every outcome, also a
 //! failure to gather the facts, writes an audit row with ids and codes only. The levels read
 //! from the module are stored in D1 for the insights ([`super::levels::sync`]).
 //!
@@ -213,9 +215,17 @@ async fn execute(cx: &Cx<'_>, facts: &Facts, plan: &Plan) -> Result<Option<Done>
             else {
                 return Err(Failure::Unavailable("had nothing to create".to_owned()));
             };
+            let pending = record_pending(cx, &db, billing).await?;
             let body = match scim.create(&payload, &references).await? {
                 Created::Account(body) => body,
-                Created::Taken => return Ok(None),
+                Created::Taken => {
+                    drop_pending(&db, &pending).await?;
+                    return Ok(None);
+                }
+                Created::Refused(failure) => {
+                    drop_pending(&db, &pending).await?;
+                    return Err(failure.into());
+                }
             };
             let Some(account_id) = body.get("id").and_then(|it| it.as_str()) else {
                 return Err(Failure::Unavailable(
@@ -244,6 +254,7 @@ async fn execute(cx: &Cx<'_>, facts: &Facts, plan: &Plan) -> Result<Option<Done>
                 unlink(cx, &db, user).await?;
                 return Ok(None);
             }
+            settle_pending(cx, &db, user, account_id).await?;
             Ok(done("link"))
         }
         Plan::UpdateLevel { account_id, to, .. } => {
@@ -438,8 +449,81 @@ async fn claim_created(
         ],
     )?;
     let claim = link_statement(cx, db, hub_user, &link)?;
-    db.batch(vec![claim, charge]).await.map_err(unavailable)?;
+    let settled = bind(
+        db.prepare(
+            "DELETE FROM pending_seats WHERE tenant_id = ?1 AND module_id = ?2 AND hub_user = ?3 \
+             AND EXISTS (SELECT 1 FROM module_account_links WHERE tenant_id = ?1 \
+             AND module_id = ?2 AND hub_user_id = ?3 AND account_id = ?4)",
+        ),
+        &[&cx.gm.tenant_id, &cx.gm.module.id, hub_user, link.account_id],
+    )?;
+    db.batch(vec![claim, charge, settled]).await.map_err(unavailable)?;
     Ok(linked_account(cx, db, hub_user).await?.as_deref() == Some(link.account_id))
+}
+
+/// Writes the seat about to be created as pending; its id.
+async fn record_pending(
+    cx: &Cx<'_>,
+    db: &D1Database,
+    line: &BillingLine,
+) -> Result<String, Failure> {
+    let id = random_id(16).map_err(unavailable)?;
+    let now = cx.now.to_string();
+    bind(
+        db.prepare(
+            "INSERT INTO pending_seats \
+             (id, tenant_id, module_id, hub_user, kind, date, created_at) \
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, CAST(?7 AS INTEGER))",
+        ),
+        &[&id, &cx.gm.tenant_id, &cx.gm.module.id, &line.hub_user, &line.kind, &line.date, &now],
+    )?
+    .run()
+    .await
+    .map_err(unavailable)?;
+    Ok(id)
+}
+
+/// Removes a pending seat the module did not create.
+async fn drop_pending(db: &D1Database, id: &str) -> Result<(), Failure> {
+    bind(db.prepare("DELETE FROM pending_seats WHERE id = ?1"), &[id])?
+        .run()
+        .await
+        .map_err(unavailable)?;
+    Ok(())
+}
+
+/// After `hub_user` was linked to `account_id`: a seat still pending for this user and module
+/// is an account the module created but the gate did not record, and this is it (the create
+/// was planned because the module had no account of the user's, and a refused create removes
+/// its row). The earliest pending seat becomes the account's billing line (at most one per
+/// account) and the user's pending seats here are settled. Nothing pending: nothing written.
+async fn settle_pending(
+    cx: &Cx<'_>,
+    db: &D1Database,
+    hub_user: &str,
+    account_id: &str,
+) -> Result<(), Failure> {
+    let id = random_id(16).map_err(unavailable)?;
+    let user = [&cx.gm.tenant_id, &cx.gm.module.id, hub_user];
+    let charge = bind(
+        db.prepare(
+            "INSERT INTO billing_lines \
+             (id, tenant_id, module_id, hub_user, account_id, kind, date, created_at) \
+             SELECT ?4, tenant_id, module_id, hub_user, ?5, kind, date, created_at \
+             FROM pending_seats WHERE tenant_id = ?1 AND module_id = ?2 AND hub_user = ?3 \
+             ORDER BY created_at LIMIT 1 \
+             ON CONFLICT DO NOTHING",
+        ),
+        &[user[0], user[1], user[2], &id, account_id],
+    )?;
+    let settled = bind(
+        db.prepare(
+            "DELETE FROM pending_seats WHERE tenant_id = ?1 AND module_id = ?2 AND hub_user = ?3",
+        ),
+        &user,
+    )?;
+    db.batch(vec![charge, settled]).await.map_err(unavailable)?;
+    Ok(())
 }
 
 /// One audit row for a provisioning outcome: who (hub user id), what, when, result.

@@ -158,6 +158,8 @@ pub enum Created {
     Account(Value),
     /// The module already has an account with that username (409 `uniqueness`).
     Taken,
+    /// The module refused the request (another 4xx): it made no account.
+    Refused(ScimFailure),
 }
 
 /// The body of `POST /Users`: the username and the security level and, in the onegate
@@ -440,6 +442,7 @@ impl<'a> ScimClient<'a> {
         match status {
             200 | 201 => Ok(Created::Account(body)),
             409 => Ok(Created::Taken),
+            400..=499 => Ok(Created::Refused(Self::unexpected("creating an account", status))),
             _ => Err(Self::unexpected("creating an account", status)),
         }
     }
