@@ -202,6 +202,60 @@ fn access_missing(module_name: &str) -> Error {
     )
 }
 
+/// What a verified hub token says of its user, for [`hub_user`].
+#[derive(Debug, Clone, Copy)]
+pub struct SignInClaims<'a> {
+    /// The token's `sub`.
+    pub subject: &'a str,
+    /// The token's `email`, if any.
+    pub email: Option<&'a str>,
+    /// The token's `email_verified`.
+    pub email_verified: bool,
+    /// The token's `groups`: hub group names (as the hub puts them) or ids.
+    pub groups: &'a [String],
+}
+
+/// The hub user a sign-in is for: the token's subject and email, and of the tenant's hub
+/// `groups` those the token names, by name or by id (in the tenant's order). Refused when the
+/// token carries no email address, as no module account could then be found or created.
+pub fn hub_user(claims: SignInClaims<'_>, groups: &[HubGroup]) -> Result<HubUser> {
+    let Some(email) = claims.email.map(str::trim).filter(|it| !it.is_empty()) else {
+        return Err(Error::new(
+            ErrorKind::ValueInvalid,
+            "your hub sign-in carries no email address, so no module account can be found \
+             or created; ask your administrator to add one",
+        ));
+    };
+    let member_of = groups
+        .iter()
+        .filter(|group| claims.groups.iter().any(|it| *it == group.name || *it == group.id))
+        .map(|group| group.id.clone())
+        .collect();
+    Ok(HubUser {
+        id: claims.subject.to_owned(),
+        email: email.to_owned(),
+        email_verified: claims.email_verified,
+        groups: member_of,
+    })
+}
+
+/// The module account a hub login of `user` is about, whose license type the login decision
+/// reads: the account linked to the user, else the only account with the user's email. Two
+/// accounts with that email and no link: none (the decision then cannot name one).
+pub fn login_account<'a>(
+    user: &HubUser,
+    accounts: &'a [ModuleAccount],
+) -> Option<&'a ModuleAccount> {
+    if let Some(linked) = accounts.iter().find(|it| it.hub_user.as_deref() == Some(&user.id)) {
+        return Some(linked);
+    }
+    let mut same = accounts
+        .iter()
+        .filter(|it| it.email.as_deref().is_some_and(|email| same_email(email, &user.email)));
+    let first = same.next();
+    if same.next().is_some() { None } else { first }
+}
+
 /// Plans what a hub sign-in of `input.user` does to the module's accounts.
 pub fn plan(input: ProvisioningInput<'_>) -> Result<Plan> {
     let user = input.user;

@@ -13,8 +13,8 @@ use onegate_core::access::{self, Moment};
 use onegate_core::launcher::{self, Brand, Entitlement, LauncherInput, Page, SignedInVia};
 use onegate_core::login::{self, LoginAttempt};
 use onegate_core::model::{
-    Client, HubUser, LicenseType, LoginMethod, ModuleAccount, ModuleSettings, ProvisioningDefaults,
-    SecurityLevel,
+    self, Client, HubUser, LicenseType, LoginMethod, ModuleAccount, ModuleSettings,
+    ProvisioningDefaults, SecurityLevel,
 };
 use onegate_core::provisioning::{self, ProvisioningInput};
 use onegate_core::redirect::{self, ReturnUrlPolicy};
@@ -156,6 +156,41 @@ proptest! {
             if matches!(plan, provisioning::Plan::Link { .. }) {
                 prop_assert!(verified);
             }
+        }
+    }
+
+    #[test]
+    fn the_sign_in_user_and_login_account_are_total(
+        accounts in accounts(),
+        email in prop::option::of(short()),
+        verified in any::<bool>(),
+        claimed in prop::collection::vec(short(), 0..6),
+    ) {
+        let said = provisioning::SignInClaims {
+            subject: "u1",
+            email: email.as_deref(),
+            email_verified: verified,
+            groups: &claimed,
+        };
+        let groups = hub_groups();
+        match provisioning::hub_user(said, &groups) {
+            Ok(user) => {
+                // Only the tenant's groups, each once, in the tenant's order.
+                let order: Vec<&String> = groups.iter().map(|g| &g.id).collect();
+                let mut at = 0;
+                for id in &user.groups {
+                    let found = order[at..].iter().position(|it| *it == id);
+                    prop_assert!(found.is_some(), "{id} out of order or unknown");
+                    at += found.unwrap_or(0) + 1;
+                }
+                // The login account is one of the accounts, linked to the user or with the email.
+                if let Some(chosen) = provisioning::login_account(&user, &accounts) {
+                    prop_assert!(accounts.iter().any(|it| std::ptr::eq(it, chosen)));
+                    prop_assert!(chosen.hub_user.as_deref() == Some("u1")
+                        || chosen.email.as_deref().is_some_and(|e| model::same_email(e, &user.email)));
+                }
+            }
+            Err(err) => prop_assert!(email.is_none_or(|it| it.trim().is_empty()), "{err:?}"),
         }
     }
 

@@ -8,7 +8,9 @@ use wasm_bindgen_test::wasm_bindgen_test as test;
 use common::{account, hub_groups, hub_user, psa_levels, settings, strings};
 use onegate_core::access::ResolutionReason;
 use onegate_core::model::{HubUser, LicenseType, ModuleAccount, ModuleSettings};
-use onegate_core::provisioning::{self, AccountReferences, Plan, ProvisioningInput, SyncPayload};
+use onegate_core::provisioning::{
+    self, AccountReferences, Plan, ProvisioningInput, SignInClaims, SyncPayload,
+};
 use onegate_core::{ErrorKind, Result};
 
 /// 2026-12-03T12:00:00Z
@@ -244,6 +246,56 @@ fn access_needs_the_module_among_the_entitlements() {
         "you do not have access to Demo PSA 2; ask your administrator to grant it in the hub"
     );
     assert!(provisioning::check_access(&[], "psa", "Demo PSA").is_err());
+}
+
+#[test]
+fn the_hub_user_of_a_sign_in_takes_groups_by_name_or_id_in_the_tenant_order() {
+    let claimed = strings(&["Sales", "g-tech", "Unknown", "TECHNICIAN"]);
+    let said = SignInClaims {
+        subject: "u1",
+        email: Some("  Ann.Lee@Example.com "),
+        email_verified: true,
+        groups: &claimed,
+    };
+    let user = provisioning::hub_user(said, &hub_groups()).expect("a user");
+    assert_eq!(user.id, "u1");
+    assert_eq!(user.email, "Ann.Lee@Example.com", "trimmed; case is kept for display");
+    assert!(user.email_verified);
+    // "g-tech" by id, "Sales" by name; names match exactly, so "TECHNICIAN" is no group and
+    // the group named "technician" (g-tech-lower) is not joined either.
+    assert_eq!(user.groups, strings(&["g-tech", "g-sales"]));
+
+    for email in [None, Some(""), Some("   ")] {
+        let said = SignInClaims { email, ..said };
+        let err = provisioning::hub_user(said, &hub_groups()).expect_err("refused");
+        assert_eq!(err.kind(), ErrorKind::ValueInvalid, "{email:?}");
+        assert!(err.message().contains("carries no email address"), "{}", err.message());
+    }
+}
+
+#[test]
+fn the_login_account_is_the_linked_one_else_the_only_one_with_the_email() {
+    let user = hub_user("u1", "ann@example.com", true, &[]);
+    let linked = account("a1", "ann", Some("other@example.com"), Some("u1"));
+    let same = account("a2", "ann.lee", Some("ANN@example.com"), None);
+    let twin = account("a3", "a.lee", Some("ann@example.com "), None);
+    let someone = account("a4", "bob", Some("bob@example.com"), Some("u2"));
+
+    let rows: [(&str, Vec<ModuleAccount>, Option<&str>); 5] = [
+        ("the linked account wins over one with the email", vec![same.clone(), linked], Some("a1")),
+        (
+            "no link: the one account with the email",
+            vec![someone.clone(), same.clone()],
+            Some("a2"),
+        ),
+        ("no link and two with the email: none", vec![same, twin], None),
+        ("nothing of the user's", vec![someone], None),
+        ("no accounts", vec![], None),
+    ];
+    for (name, accounts, want) in rows {
+        let got = provisioning::login_account(&user, &accounts).map(|it| it.id.as_str());
+        assert_eq!(got, want, "{name}");
+    }
 }
 
 /// One refusal of the plan: who signs in, with which settings, against which accounts.

@@ -17,12 +17,10 @@
 //! hub user or the account. A request that loses either race gathers the facts again and
 //! plans once more, so it links the account the winner created instead of creating another.
 
-use onegate_core::model::{
-    HubGroup, HubUser, LicenseType, ModuleAccount, SecurityLevel, same_email,
-};
-use onegate_core::provisioning::{self, BillingLine, Plan, ProvisioningInput};
+use onegate_core::Error;
+use onegate_core::model::{HubGroup, HubUser, LicenseType, ModuleAccount, SecurityLevel};
+use onegate_core::provisioning::{self, BillingLine, Plan, ProvisioningInput, SignInClaims};
 use onegate_core::token::VerifiedClaims;
-use onegate_core::{Error, ErrorKind};
 use serde::Deserialize;
 use serde_json::json;
 use worker::wasm_bindgen::JsValue;
@@ -64,19 +62,9 @@ pub struct Facts {
 }
 
 impl Facts {
-    /// The account the login decision is about: the linked one, else the only one with the
-    /// user's email.
+    /// The account the login decision is about (core's [`provisioning::login_account`]).
     pub fn login_account(&self) -> Option<&ModuleAccount> {
-        let mine = self.accounts.iter().find(|it| it.hub_user.as_deref() == Some(&self.user.id));
-        if mine.is_some() {
-            return mine;
-        }
-        let mut same = self
-            .accounts
-            .iter()
-            .filter(|it| it.email.as_deref().is_some_and(|e| same_email(e, &self.user.email)));
-        let first = same.next();
-        if same.next().is_some() { None } else { first }
+        provisioning::login_account(&self.user, &self.accounts)
     }
 }
 
@@ -105,28 +93,15 @@ pub async fn gather(cx: &Cx<'_>, claims: &VerifiedClaims) -> Result<Facts, Failu
 
 async fn read_facts(cx: &Cx<'_>, claims: &VerifiedClaims) -> Result<Facts, Failure> {
     let scim = ScimClient::of(cx)?;
-    let Some(email) = claims.email().map(str::trim).filter(|it| !it.is_empty()) else {
-        return Err(Failure::Refused(Error::new(
-            ErrorKind::ValueInvalid,
-            "your hub sign-in carries no email address, so no module account can be found \
-             or created; ask your administrator to add one",
-        )));
-    };
-
     let db = store(cx)?;
     let groups = hub_groups(cx, &db).await?;
-    // The hub puts group names in the token; ids are accepted too.
-    let member_of = groups
-        .iter()
-        .filter(|g| claims.groups().iter().any(|it| *it == g.name || *it == g.id))
-        .map(|g| g.id.clone())
-        .collect();
-    let user = HubUser {
-        id: claims.subject().to_owned(),
-        email: email.to_owned(),
+    let said = SignInClaims {
+        subject: claims.subject(),
+        email: claims.email(),
         email_verified: claims.email_verified(),
-        groups: member_of,
+        groups: claims.groups(),
     };
+    let user = provisioning::hub_user(said, &groups).map_err(Failure::Refused)?;
     let levels = scim.security_levels().await?;
     levels::sync(cx.env, &cx.gm.tenant_id, &cx.gm.module.id, &levels).await;
 
