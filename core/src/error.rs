@@ -87,6 +87,9 @@ pub enum ErrorKind {
     TokenTenantMismatch,
     /// `nonce` is not the one of the login the token answers.
     TokenNonceMismatch,
+    /// A logout token lacks what makes it one (the back-channel logout event, `sub` or `sid`)
+    /// or carries what an ID token carries (`nonce`).
+    LogoutTokenInvalid,
     /// A JWKS document or key could not be used.
     KeySetInvalid,
     /// Signing failed (bad key material).
@@ -217,6 +220,7 @@ impl ErrorKind {
             ErrorKind::TokenClaimMissing => "token_claim_missing",
             ErrorKind::TokenTenantMismatch => "token_tenant_mismatch",
             ErrorKind::TokenNonceMismatch => "token_nonce_mismatch",
+            ErrorKind::LogoutTokenInvalid => "logout_token_invalid",
             ErrorKind::KeySetInvalid => "key_set_invalid",
             ErrorKind::SigningFailed => "signing_failed",
             ErrorKind::CredentialsInvalid => "credentials_invalid",
@@ -262,7 +266,8 @@ impl ErrorKind {
     /// True for kinds that describe a bad or unacceptable token or key set. The edge answers
     /// these with 401 and a fresh sign-in, never with a 5xx.
     pub fn is_token_error(self) -> bool {
-        self.code().starts_with("token_") || self == ErrorKind::KeySetInvalid
+        self.code().starts_with("token_")
+            || matches!(self, ErrorKind::KeySetInvalid | ErrorKind::LogoutTokenInvalid)
     }
 }
 

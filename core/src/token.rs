@@ -67,7 +67,9 @@ mod signing;
 
 use serde_json::{Map, Value};
 
-pub use claims::{HubClaims, VerifiedClaims};
+pub use claims::{
+    BACKCHANNEL_LOGOUT_EVENT, HubClaims, LogoutClaims, MAX_LOGOUT_TOKEN_AGE_SECS, VerifiedClaims,
+};
 pub use keys::{KeySet, MAX_JWKS_BYTES, MAX_KEYS, MAX_KID_BYTES, SignatureAlgorithm};
 pub use signing::{PublicJwk, SigningKey, jwks_json, sign, sign_claims};
 
@@ -75,6 +77,9 @@ use crate::{Error, ErrorKind, Result};
 
 /// The `typ` of a hub token.
 pub const HUB_TOKEN_TYPE: &str = "at+jwt";
+
+/// The `typ` of a logout token (OpenID Connect Back-Channel Logout 1.0, section 2.4).
+pub const LOGOUT_TOKEN_TYPE: &str = "logout+jwt";
 
 /// The most clock-skew leeway a gate grants, in seconds; larger settings are clamped to it.
 pub const MAX_LEEWAY_SECS: u32 = 60;
@@ -169,6 +174,41 @@ pub async fn verify_with<C: SignatureCheck>(
     let key = parts.key;
     signature_step(key, message, parts.signature_b64, &parts.signature, signatures).await?;
     claims::check(parts.claims, expect, now, parts.kid, key.alg)
+}
+
+/// Verifies a logout token from the hub (OpenID Connect Back-Channel Logout 1.0): the same
+/// checks 1 to 7 as [`verify`], with `typ` always [`LOGOUT_TOKEN_TYPE`] whatever
+/// `expect.token_type` says, then the logout token's own claims (see [`LogoutClaims`]).
+/// `expect.tenant` and `expect.nonce` are not used. Never panics, whatever `token` holds.
+pub fn verify_logout(
+    token: &str,
+    keys: &KeySet,
+    expect: &Expectations,
+    now: i64,
+) -> Result<LogoutClaims> {
+    let expect = logout_expectations(expect);
+    let parts = inspect(token, keys, &expect)?;
+    parts.key.check_signature(parts.signed.as_bytes(), parts.signature_b64)?;
+    claims::check_logout(&parts.claims, &expect, now)
+}
+
+/// [`verify_logout`] with the signature step done by `signatures`, as [`verify_with`] does.
+pub async fn verify_logout_with<C: SignatureCheck>(
+    token: &str,
+    keys: &KeySet,
+    expect: &Expectations,
+    now: i64,
+    signatures: &C,
+) -> Result<LogoutClaims> {
+    let expect = logout_expectations(expect);
+    let parts = inspect(token, keys, &expect)?;
+    let message = parts.signed.as_bytes();
+    signature_step(parts.key, message, parts.signature_b64, &parts.signature, signatures).await?;
+    claims::check_logout(&parts.claims, &expect, now)
+}
+
+fn logout_expectations(expect: &Expectations) -> Expectations {
+    Expectations { token_type: LOGOUT_TOKEN_TYPE.to_owned(), ..expect.clone() }
 }
 
 impl KeySet {

@@ -1,4 +1,4 @@
-//! Property tests: [`verify`] and [`KeySet::from_jwks_json`] are total. Whatever bytes arrive,
+//! Property tests: [`verify`], [`verify_logout`] and [`KeySet::from_jwks_json`] are total. Whatever bytes arrive,
 //! they return a value (almost always an error with a token code) and never panic. Native only:
 //! proptest does not run under wasm-bindgen-test.
 
@@ -9,7 +9,7 @@ mod token_fixtures;
 use std::sync::LazyLock;
 
 use onegate_core::ErrorKind;
-use onegate_core::token::{KeySet, verify};
+use onegate_core::token::{KeySet, verify, verify_logout};
 use proptest::prelude::*;
 use token_fixtures::*;
 
@@ -47,6 +47,8 @@ proptest! {
     fn verify_is_total_on_any_string(token in any::<String>(), now in any::<i64>()) {
         let err = verify(&token, &KEYS, &expectations(), now).expect_err("not a token");
         prop_assert!(err.kind().is_token_error(), "{}", err.code());
+        let err = verify_logout(&token, &KEYS, &expectations(), now).expect_err("not a token");
+        prop_assert!(err.kind().is_token_error(), "{}", err.code());
     }
 
     #[test]
@@ -58,6 +60,8 @@ proptest! {
     ) {
         let token = format!("{header}.{payload}.{signature}");
         let err = verify(&token, &KEYS, &expectations(), now).expect_err("forged");
+        prop_assert!(err.kind().is_token_error(), "{}", err.code());
+        let err = verify_logout(&token, &KEYS, &expectations(), now).expect_err("forged");
         prop_assert!(err.kind().is_token_error(), "{}", err.code());
     }
 

@@ -41,6 +41,7 @@ export type ErrorCode =
   | 'token_claim_missing'
   | 'token_tenant_mismatch'
   | 'token_nonce_mismatch'
+  | 'logout_token_invalid'
   | 'key_set_invalid'
   | 'signing_failed'
   | 'credentials_invalid'

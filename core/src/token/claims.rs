@@ -168,22 +168,7 @@ pub(crate) fn check(
     algorithm: SignatureAlgorithm,
 ) -> Result<VerifiedClaims> {
     let leeway = i64::from(expect.leeway_secs.min(super::MAX_LEEWAY_SECS));
-
-    let issuer = string(&claims, "iss")?.ok_or_else(|| missing("iss"))?;
-    if issuer != expect.issuer {
-        return Err(Error::new(
-            ErrorKind::TokenIssuerMismatch,
-            format!("token issuer {} is not the hub {}", quoted(issuer), quoted(&expect.issuer)),
-        ));
-    }
-
-    let audience = strings(&claims, "aud")?.ok_or_else(|| missing("aud"))?;
-    if !audience.iter().any(|it| *it == expect.audience) {
-        return Err(Error::new(
-            ErrorKind::TokenAudienceMismatch,
-            format!("token is not meant for module {}", quoted(&expect.audience)),
-        ));
-    }
+    issuer_and_audience(&claims, expect)?;
 
     let expires_at = numeric_date(&claims, "exp")?.ok_or_else(|| missing("exp"))?;
     if now > expires_at.saturating_add(leeway) {
@@ -254,6 +239,111 @@ pub(crate) fn check(
     }
     verified.extra = claims;
     Ok(verified)
+}
+
+/// `iss` exactly the hub, `aud` (a string or a list) naming the module.
+fn issuer_and_audience(claims: &Map<String, Value>, expect: &Expectations) -> Result<()> {
+    let issuer = string(claims, "iss")?.ok_or_else(|| missing("iss"))?;
+    if issuer != expect.issuer {
+        return Err(Error::new(
+            ErrorKind::TokenIssuerMismatch,
+            format!("token issuer {} is not the hub {}", quoted(issuer), quoted(&expect.issuer)),
+        ));
+    }
+    let audience = strings(claims, "aud")?.ok_or_else(|| missing("aud"))?;
+    if !audience.iter().any(|it| *it == expect.audience) {
+        return Err(Error::new(
+            ErrorKind::TokenAudienceMismatch,
+            format!("token is not meant for module {}", quoted(&expect.audience)),
+        ));
+    }
+    Ok(())
+}
+
+/// The `events` member that makes a JWT a logout token (OpenID Connect Back-Channel Logout 1.0).
+pub const BACKCHANNEL_LOGOUT_EVENT: &str = "http://schemas.openid.net/event/backchannel-logout";
+
+/// How old a logout token may be (its `iat`) and still be acted on, in seconds.
+pub const MAX_LOGOUT_TOKEN_AGE_SECS: i64 = 300;
+
+/// What a verified logout token says ended: a hub session (`sid`), every session of a hub user
+/// (`sub` alone), or that user's one session (both).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LogoutClaims {
+    /// The hub user, when the token names one.
+    pub subject: Option<String>,
+    /// The hub session, when the token names one.
+    pub session_id: Option<String>,
+    /// When the hub issued the token (unix seconds).
+    pub issued_at: i64,
+    /// The token's id.
+    pub jti: String,
+}
+
+/// Checks the claims of a logout token whose signature verified (Back-Channel Logout 1.0,
+/// section 2.6): `iss`, `aud`; `iat` present, not in the future and at most
+/// [`MAX_LOGOUT_TOKEN_AGE_SECS`] old; `exp`, when present, not passed; `jti` present; the
+/// back-channel logout event; `sub`, `sid` or both; and no `nonce`, so no ID token passes.
+pub(crate) fn check_logout(
+    claims: &Map<String, Value>,
+    expect: &Expectations,
+    now: i64,
+) -> Result<LogoutClaims> {
+    let leeway = i64::from(expect.leeway_secs.min(super::MAX_LEEWAY_SECS));
+    issuer_and_audience(claims, expect)?;
+
+    let issued_at = numeric_date(claims, "iat")?.ok_or_else(|| missing("iat"))?;
+    if issued_at > now.saturating_add(leeway) {
+        return Err(Error::new(
+            ErrorKind::TokenNotYetValid,
+            format!("token was issued {} seconds in the future", issued_at.saturating_sub(now)),
+        ));
+    }
+    let age = now.saturating_sub(issued_at);
+    if age > MAX_LOGOUT_TOKEN_AGE_SECS.saturating_add(leeway) {
+        return Err(Error::new(
+            ErrorKind::TokenExpired,
+            format!(
+                "logout token was issued {age} seconds ago; logout tokens are acted on for \
+                 {MAX_LOGOUT_TOKEN_AGE_SECS} seconds"
+            ),
+        ));
+    }
+    if let Some(expires_at) = numeric_date(claims, "exp")?
+        && now > expires_at.saturating_add(leeway)
+    {
+        return Err(Error::new(
+            ErrorKind::TokenExpired,
+            format!("token expired {} seconds ago", now.saturating_sub(expires_at)),
+        ));
+    }
+    let jti = string(claims, "jti")?.filter(|it| !it.is_empty()).ok_or_else(|| missing("jti"))?;
+
+    let event = claims
+        .get("events")
+        .and_then(Value::as_object)
+        .and_then(|events| events.get(BACKCHANNEL_LOGOUT_EVENT));
+    if !event.is_some_and(Value::is_object) {
+        return Err(Error::new(
+            ErrorKind::LogoutTokenInvalid,
+            "token is not a logout token: its events claim has no back-channel logout event",
+        ));
+    }
+    if claims.contains_key("nonce") {
+        return Err(Error::new(
+            ErrorKind::LogoutTokenInvalid,
+            "a logout token carries no nonce; this looks like an ID token",
+        ));
+    }
+    let subject = string(claims, "sub")?.filter(|it| !it.is_empty()).map(str::to_owned);
+    let session_id = string(claims, "sid")?.filter(|it| !it.is_empty()).map(str::to_owned);
+    if subject.is_none() && session_id.is_none() {
+        return Err(Error::new(
+            ErrorKind::LogoutTokenInvalid,
+            "a logout token names a sub, a sid or both; this one names neither",
+        ));
+    }
+    Ok(LogoutClaims { subject, session_id, issued_at, jti: jti.to_owned() })
 }
 
 fn missing(name: &str) -> Error {
