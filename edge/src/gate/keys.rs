@@ -164,8 +164,35 @@ async fn verify_remote(
         }
     }
 
+    let keys = remote_keys(env, url, token, now).await?;
+    token::verify_with(token, &keys, expect, now, &WebCrypto).await
+}
+
+/// The keys of `source` to check a JWT other than a hub token (a logout token) with, fetched or
+/// refreshed for the `kid` of `token` as the cache policy says.
+pub async fn key_set_for(
+    env: &Env,
+    source: &KeySource,
+    token: &str,
+    now: i64,
+) -> Result<Rc<KeySet>, Error> {
+    match source {
+        KeySource::OwnHub => own_keys(env),
+        KeySource::Remote(url) => {
+            if !REMOTE.with(|it| it.borrow().contains_key(url)) {
+                load_shared(env, url).await;
+            }
+            remote_keys(env, url, token, now).await
+        }
+    }
+}
+
+/// The cached keys of `url` after a refetch, if the policy asks for one for `token`'s `kid`;
+/// an error when none are usable.
+async fn remote_keys(env: &Env, url: &str, token: &str, now: i64) -> Result<Rc<KeySet>, Error> {
+    let (fetched_at, last_attempt, cached) = snapshot(url);
     let kid = header_kid(token);
-    let kid_known = snapshot(url).2.is_some_and(|k| k.contains(&kid));
+    let kid_known = cached.is_some_and(|k| k.contains(&kid));
     if cache_step(fetched_at, last_attempt, kid_known, now) == CacheStep::Refetch {
         refetch(env, url, now).await;
     }
@@ -175,13 +202,12 @@ async fn verify_remote(
         let usable = cache.get(url).filter(|c| now - c.fetched_at < MAX_STALE_SECS);
         usable.and_then(|c| c.keys.as_ref().map(Rc::clone))
     });
-    let Some(keys) = keys else {
-        return Err(Error::new(
+    keys.ok_or_else(|| {
+        Error::new(
             ErrorKind::TokenKeyUnknown,
             "the hub's keys cannot be fetched right now and none are cached; try again later",
-        ));
-    };
-    token::verify_with(token, &keys, expect, now, &WebCrypto).await
+        )
+    })
 }
 
 /// What the isolate holds for `url`: when the document was fetched, when a fetch was last

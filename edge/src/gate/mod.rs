@@ -23,11 +23,13 @@
 //! | `GET /.onegate/logout` | ask before ending the gate session (signed-out page without one) |
 //! | `POST /.onegate/logout` | end the gate session (same origin only), offer hub sign-out |
 //! | `GET /.onegate/certs` | the JWKS the module verifies assertions with |
+//! | `POST /.onegate/backchannel-logout` | an external hub's logout token ([`backchannel`]) |
 //! | `GET /.onegate/v/<version>/launcher.js` | the launcher script, cached a year ([`assets`]) |
 //! | `GET /.onegate/v/<version>/wasm/launcher_bg.wasm` | its wasm (also unversioned, no-cache) |
 //! | `GET /.onegate/bench` | development only (`GATE_BENCH=on`): timing of the checks ([`bench`]) |
 
 pub mod assets;
+pub mod backchannel;
 pub mod bench;
 pub mod config;
 pub mod inject;
@@ -517,9 +519,13 @@ pub async fn current_session(req: &Request, cx: &Cx<'_>) -> Option<GateSession> 
     if session.tenant != cx.gm.tenant_id {
         return None;
     }
-    if let Some(sid) = session.sid.as_deref()
-        && hub_session_ended(cx, sid).await
-    {
+    let ended = match (&cx.gm.jwks_url, session.sid.as_deref()) {
+        // An external hub's sign-outs arrive by back-channel logout.
+        (Some(_), _) => session.via == Via::Hub && backchannel::session_ended(cx, &session).await,
+        (None, Some(sid)) => hub_session_ended(cx, sid).await,
+        (None, None) => false,
+    };
+    if ended {
         return None;
     }
     Some(session)
@@ -533,26 +539,47 @@ thread_local! {
 }
 
 /// True when the hub session `sid` was signed out or expired, re-checked in D1 at most every
-/// [`REVOCATION_CHECK_SECS`] per isolate. It fails closed: a session the hub does not know
-/// has ended, and so has one that cannot be checked (D1 not answering), without remembering
-/// that answer, so the next request asks again.
+/// [`REVOCATION_CHECK_SECS`] per isolate ([`checked`]). A session the hub does not know has
+/// ended.
 async fn hub_session_ended(cx: &Cx<'_>, sid: &str) -> bool {
-    if let Some((at, ended)) = SIDS.with(|it| it.borrow().get(sid).copied())
-        && cx.now - at < REVOCATION_CHECK_SECS
-    {
-        return ended;
-    }
-
     #[derive(Deserialize)]
     struct Row {
         revoked_at: Option<i64>,
         expires_at: i64,
     }
-    let ended = match query_hub_session(cx, sid).await {
-        Ok(Some(row)) => row.revoked_at.is_some() || row.expires_at <= cx.now,
-        Ok(None) => true,
+    checked(cx, sid, || async {
+        let row = cx
+            .env
+            .d1("DB")?
+            .prepare(
+                "SELECT revoked_at, expires_at FROM hub_sessions WHERE id = ?1 AND tenant_id = ?2",
+            )
+            .bind(&[JsValue::from_str(sid), JsValue::from_str(&cx.gm.tenant_id)])?
+            .first::<Row>(None)
+            .await?;
+        Ok(row.is_none_or(|row| row.revoked_at.is_some() || row.expires_at <= cx.now))
+    })
+    .await
+}
+
+/// Whether the session checked under `key` has ended: the isolate's answer if it is younger
+/// than [`REVOCATION_CHECK_SECS`], else `query`'s, remembered. It fails closed: a check that
+/// cannot be made (D1 not answering) counts as ended, without remembering that answer, so the
+/// next request asks again.
+async fn checked<F, Fut>(cx: &Cx<'_>, key: &str, query: F) -> bool
+where
+    F: FnOnce() -> Fut,
+    Fut: std::future::Future<Output = Result<bool>>,
+{
+    if let Some((at, ended)) = SIDS.with(|it| it.borrow().get(key).copied())
+        && cx.now - at < REVOCATION_CHECK_SECS
+    {
+        return ended;
+    }
+    let ended = match query().await {
+        Ok(ended) => ended,
         Err(err) => {
-            worker::console_error!("gate: hub session check failed: {err}");
+            worker::console_error!("gate: session check failed: {err}");
             return true;
         }
     };
@@ -564,20 +591,14 @@ async fn hub_session_ended(cx: &Cx<'_>, sid: &str) -> bool {
         if seen.len() >= SIDS_KEPT {
             seen.clear();
         }
-        seen.insert(sid.to_owned(), (cx.now, ended));
+        seen.insert(key.to_owned(), (cx.now, ended));
     });
-    return ended;
+    ended
+}
 
-    async fn query_hub_session(cx: &Cx<'_>, sid: &str) -> Result<Option<Row>> {
-        cx.env
-            .d1("DB")?
-            .prepare(
-                "SELECT revoked_at, expires_at FROM hub_sessions WHERE id = ?1 AND tenant_id = ?2",
-            )
-            .bind(&[JsValue::from_str(sid), JsValue::from_str(&cx.gm.tenant_id)])?
-            .first::<Row>(None)
-            .await
-    }
+/// Forgets every remembered session check of this isolate (a sign-out just arrived).
+pub fn forget_session_checks() {
+    SIDS.with(|it| it.borrow_mut().clear());
 }
 
 /// The LiveMobile app or a browser, by the modules' convention: `X-Client: LiveMobile`, or a

@@ -50,6 +50,7 @@ pub async fn route(req: Request, cx: &Cx<'_>, rest: &str) -> Result<Answer> {
         (Method::Get, "logout") => logout_page(&req, cx).await,
         (Method::Post, "logout") => logout(&req, cx),
         (Method::Get, "certs") => certs(cx),
+        (Method::Post, "backchannel-logout") => super::backchannel::receive(req, cx).await,
         _ => {
             let page = Page {
                 status: 404,
@@ -157,7 +158,6 @@ async fn finish(cx: &Cx<'_>, token: &str, nonce: Option<&str>, return_to: &str) 
         Some(url) => KeySource::Remote(url.clone()),
         None => KeySource::OwnHub,
     };
-    let own_hub = source == KeySource::OwnHub;
     let expect = Expectations {
         tenant: Some(cx.gm.tenant_id.clone()),
         nonce: nonce.map(str::to_owned),
@@ -221,11 +221,9 @@ async fn finish(cx: &Cx<'_>, token: &str, nonce: Option<&str>, return_to: &str) 
         tenant: cx.gm.tenant_id.clone(),
         via: Via::Hub,
         sub: Some(claims.subject().to_owned()),
-        // Sign-out is noticed through the hub's sessions in this Worker's D1, so only a token
-        // of the own hub brings a session id to check.
-        // FIXME: a gate trusting a remote hub (`gate_hubs.jwks_url`) cannot see that hub's
-        // sign-outs; that needs OIDC back-channel logout. Its sessions end with their 8 hours.
-        sid: claims.session_id().filter(|_| own_hub).map(str::to_owned),
+        // Sign-out is noticed through the hub's sessions in this Worker's D1, or for an
+        // external hub through the logout tokens it sent (`backchannel`).
+        sid: claims.session_id().map(str::to_owned),
         username: Some(done.username),
         modules: claims.entitlements().to_vec(),
         exp: cx.now + i64::from(session::SESSION_SECS),
