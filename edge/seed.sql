@@ -210,6 +210,7 @@ INSERT OR IGNORE INTO entitlements (tenant_id, user_id, module_id) VALUES
 --   qa9@acme.example     burst of wrong TOTP codes
 --   qa10@acme.example    prompt=login and max_age
 --   qa14@acme.example    sign-out after a forced sign-in ends the replaced session too
+--   qa15@globex.example  hub sign-out told to a client by back-channel logout (gate-backchannel)
 --   qa11@acme.example    a fresh secret per enrolment attempt
 --   qa12@acme.example    enrolment, then recovery codes
 --   qa13@acme.example    the gate callback state check (gate-tokens)
@@ -239,7 +240,10 @@ VALUES
      'IECDYTPR42H7AVKPTKVIHV3E6GW374W7', 0, 1767225600),
     ('u_qa14', 't_acme', 'qa14@acme.example', 1, 'QA Tester 14',
      '$argon2id$v=19$m=19456,t=2,p=1$BAQEBAQEBAQEBAQEBAQEBA$r/VQ8QH+shd30m0DzzvbzuiQmLGfWOZiwWSw5rA09MU',
-     'UWIGPAEX6CDGAWTXISRLLQ6W7M4DICQE', 0, 1767225600)
+     'UWIGPAEX6CDGAWTXISRLLQ6W7M4DICQE', 0, 1767225600),
+    ('u_qa15', 't_globex', 'qa15@globex.example', 1, 'QA Tester 15',
+     '$argon2id$v=19$m=19456,t=2,p=1$BAQEBAQEBAQEBAQEBAQEBA$r/VQ8QH+shd30m0DzzvbzuiQmLGfWOZiwWSw5rA09MU',
+     'NKHV2GMRGT3QVP5DGWHX6SAJ7AKQJ2IX', 0, 1767225600)
 ON CONFLICT (id) DO UPDATE SET
     email = excluded.email, name = excluded.name, password_hash = excluded.password_hash,
     totp_secret = excluded.totp_secret, totp_pending = NULL, is_admin = excluded.is_admin;
@@ -247,9 +251,11 @@ ON CONFLICT (id) DO UPDATE SET
 INSERT OR IGNORE INTO hub_group_members (group_id, user_id) VALUES
     ('g_tech', 'u_qa13');
 
--- Only qa13 opens a module; the others stay off the seat counts the portal's insights read.
+-- Only qa13 (and qa15, at Globex) open a module; the others stay off the seat counts the
+-- portal's insights read.
 INSERT OR IGNORE INTO entitlements (tenant_id, user_id, module_id) VALUES
-    ('t_acme', 'u_qa13', 'psa');
+    ('t_acme', 'u_qa13', 'psa'),
+    ('t_globex', 'u_qa15', 'ops');
 
 -- One OIDC client per module; the secret is `dev-client-secret-<id>` (SHA-256 stored), which
 -- the gate reads from OIDC_CLIENT_SECRETS. `{module_origin}` is the module's gate origin on the

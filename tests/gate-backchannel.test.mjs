@@ -4,13 +4,19 @@
 // the user it names (`sub` alone), is signed out at the gate, and nothing else is. Every token
 // that is not a valid logout token for this module gets a 4xx that says why and ends nothing.
 // Sessions start through the gate's development token path, signed with the cached dev key.
+// The last case is the hub's side: a hub sign-out tells a client that registered a back-channel
+// logout URI (here this test's own server on ONEGATE_PROBE_PORT), and the logout token it sends
+// is one the gate accepts. Hub account qa15@globex.example.
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
+import http from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { HUB_URL, fetchAs } from './harness.mjs';
 import { DEV_KID, cookiePair, hubToken, jws, now, signIn } from './gate-helpers.mjs';
+import { hub, signIn as signInToHub } from './hub-helpers.mjs';
+import { canReadD1, d1 } from './provisioning-helpers.mjs';
 
 const EVENT = 'http://schemas.openid.net/event/backchannel-logout';
 const stranger = crypto.generateKeyPairSync('ed25519').privateKey;
@@ -125,3 +131,66 @@ test('what is not a logout token for this module gets a clear 4xx and ends nothi
   }
   assert.ok(await signedIn(cookie), 'no refused token ended the session');
 });
+
+test('a hub sign-out sends a logout token to the back-channel URI of each client it signed in to',
+  { skip: !canReadD1() && 'the edge D1 state is not at target/e2e/state/edge' }, async (t) => {
+    const port = Number(process.env.ONEGATE_PROBE_PORT);
+    assert.ok(port > 0, 'ONEGATE_PROBE_PORT is set by cargo xtask test');
+    const received = [];
+    const server = http.createServer((req, res) => {
+      let body = '';
+      req.on('data', (chunk) => { body += chunk; });
+      req.on('end', () => {
+        received.push({ path: req.url, type: req.headers['content-type'], body });
+        res.writeHead(200).end();
+      });
+    });
+    await new Promise((resolve) => server.listen(port, '127.0.0.1', resolve));
+    await d1(`UPDATE clients SET backchannel_logout_uri = 'http://127.0.0.1:${port}/bcl/ops' WHERE id = 'ops'`);
+    t.after(async () => {
+      await d1("UPDATE clients SET backchannel_logout_uri = NULL WHERE id = 'ops'");
+      server.closeAllConnections?.();
+      server.close();
+    });
+
+    // A real sign-in: the hub, then ops through the gate's code flow.
+    const browser = await signInToHub('qa15@globex.example');
+    const start = await fetchAs('ops.localhost', '/.onegate/login?return_to=%2F');
+    assert.equal(start.status, 302);
+    const loginCookie = cookiePair(start, 'onegate_login');
+    const authorize = new URL(start.headers.get('location'));
+    const issued = await hub(browser, `${authorize.pathname}${authorize.search}`);
+    assert.equal(issued.status, 303);
+    const back = new URL(issued.headers.get('location'));
+    const callback = await fetchAs('ops.localhost', `${back.pathname}${back.search}`,
+      { headers: { cookie: loginCookie } });
+    assert.equal(callback.status, 302, await callback.clone().text());
+    const cookie = cookiePair(callback, 'onegate');
+    assert.ok(cookie, 'a gate session');
+    assert.ok(await signedIn(cookie), 'control: signed in to ops');
+    assert.deepEqual(received, [], 'nothing sent before the sign-out');
+
+    const out = await hub(browser, '/signout', { method: 'POST', body: new URLSearchParams() });
+    assert.equal(out.status, 303);
+    assert.equal(received.length, 1, 'one logout token, to the one client signed in to');
+    const [call] = received;
+    assert.equal(call.path, '/bcl/ops');
+    assert.equal(call.type, 'application/x-www-form-urlencoded');
+    const logoutToken = new URLSearchParams(call.body).get('logout_token');
+    const [header, claims] = logoutToken.split('.').slice(0, 2)
+      .map((part) => JSON.parse(Buffer.from(part, 'base64url')));
+    assert.equal(header.typ, 'logout+jwt');
+    assert.equal(header.kid, DEV_KID);
+    assert.equal(claims.iss, HUB_URL);
+    assert.equal(claims.aud, 'ops');
+    assert.equal(claims.sub, 'u_qa15');
+    assert.ok(claims.sid && claims.jti, 'names the session and has an id');
+    assert.deepEqual(claims.events, { [EVENT]: {} });
+    assert.equal(claims.nonce, undefined);
+
+    // The gate apart from its hub would get exactly this; it accepts it and the session ends.
+    assert.ok(await signedIn(cookie), 'the ops gate has not heard of it yet');
+    const relayed = await deliver(logoutToken);
+    assert.equal(relayed.status, 200, await relayed.clone().text());
+    assert.equal(await signedIn(cookie), false, 'signed out of ops');
+  });

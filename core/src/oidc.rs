@@ -5,8 +5,9 @@
 //! the client registered, byte for byte (no prefix, no wildcard, no normalisation). A code is
 //! single-use, short-lived, bound to the client, the redirect URI and the PKCE challenge it was
 //! issued for. `prompt=login` and `max_age` make a user sign in again even with a hub session;
-//! `prompt=none` never shows a page ([`session_use`]). The edge stores and fetches codes; these
-//! functions only decide.
+//! `prompt=none` never shows a page ([`session_use`]). A hub sign-out tells the clients that
+//! registered a back-channel logout URI with a logout token ([`logout_token_claims`]). The edge
+//! stores and fetches codes; these functions only decide.
 
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
@@ -421,4 +422,54 @@ pub fn client_secret_matches(secret: &str, stored_sha256_hex: &str) -> bool {
     let computed: String =
         Sha256::digest(secret.as_bytes()).iter().map(|b| format!("{b:02x}")).collect();
     bool::from(computed.as_bytes().ct_eq(stored_sha256_hex.to_ascii_lowercase().as_bytes()))
+}
+
+/// How long a logout token the hub sends is valid, in seconds.
+pub const LOGOUT_TOKEN_LIFETIME_SECS: i64 = 120;
+
+/// The claims of the logout token the hub sends a client when a hub session it signed the user
+/// in to ends (OpenID Connect Back-Channel Logout 1.0, section 2.4): what
+/// [`crate::token::verify_logout`] accepts, signed with [`crate::token::sign_claims`] and the
+/// type [`crate::token::LOGOUT_TOKEN_TYPE`].
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct LogoutTokenClaims {
+    /// The hub.
+    pub iss: String,
+    /// The client told.
+    pub aud: String,
+    /// When the token was made.
+    pub iat: i64,
+    /// [`LOGOUT_TOKEN_LIFETIME_SECS`] after `iat`.
+    pub exp: i64,
+    /// The token's id, unique per token.
+    pub jti: String,
+    /// The hub user.
+    pub sub: String,
+    /// The hub session that ended.
+    pub sid: String,
+    /// `{"http://schemas.openid.net/event/backchannel-logout": {}}`.
+    pub events: serde_json::Value,
+}
+
+/// The logout token for `client_id` saying `user_id`'s hub session `session_id` ended at `now`.
+pub fn logout_token_claims(
+    issuer: &str,
+    client_id: &str,
+    user_id: &str,
+    session_id: &str,
+    now: i64,
+    jti: &str,
+) -> LogoutTokenClaims {
+    let mut events = serde_json::Map::new();
+    events.insert(crate::token::BACKCHANNEL_LOGOUT_EVENT.to_owned(), serde_json::json!({}));
+    LogoutTokenClaims {
+        iss: issuer.to_owned(),
+        aud: client_id.to_owned(),
+        iat: now,
+        exp: now.saturating_add(LOGOUT_TOKEN_LIFETIME_SECS),
+        jti: jti.to_owned(),
+        sub: user_id.to_owned(),
+        sid: session_id.to_owned(),
+        events: serde_json::Value::Object(events),
+    }
 }

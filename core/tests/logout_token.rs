@@ -1,6 +1,7 @@
 //! Logout tokens (OpenID Connect Back-Channel Logout 1.0), rule by rule: what a gate accepts
 //! from its hub as "this session, or every session of this user, has ended", and each token it
-//! refuses with the code and message it must give. Runs natively and in wasm32.
+//! refuses with the code and message it must give; and the logout token the hub itself sends,
+//! which that check accepts. Runs natively and in wasm32.
 
 mod token_fixtures;
 
@@ -8,8 +9,10 @@ mod token_fixtures;
 use wasm_bindgen_test::wasm_bindgen_test as test;
 
 use onegate_core::ErrorKind;
+use onegate_core::oidc::logout_token_claims;
 use onegate_core::token::{
-    BACKCHANNEL_LOGOUT_EVENT, Expectations, LogoutClaims, MAX_LOGOUT_TOKEN_AGE_SECS, verify_logout,
+    BACKCHANNEL_LOGOUT_EVENT, Expectations, LOGOUT_TOKEN_TYPE, LogoutClaims,
+    MAX_LOGOUT_TOKEN_AGE_SECS, sign_claims, verify_logout,
 };
 use serde_json::{Map, Value, json};
 use token_fixtures::*;
@@ -193,4 +196,22 @@ fn the_logout_type_is_required_whatever_the_expectations_say() {
     let err = verify_logout(&hub_token, &key_set(), &lenient, NOW).expect_err("refused");
     assert_eq!(err.kind(), ErrorKind::TokenTypeMismatch);
     assert!(verify_logout(&token(|_| {}), &key_set(), &lenient, NOW).is_ok());
+}
+
+#[test]
+fn the_hubs_own_logout_token_passes_the_gates_check() {
+    let claims = logout_token_claims(ISSUER, AUDIENCE, "user-123", "sess-9", NOW, "lt-7");
+    let token = sign_claims(&claims, LOGOUT_TOKEN_TYPE, &hub_key()).expect("signs");
+    let got = verify_logout(&token, &key_set(), &expectations(), NOW + 30).expect("accepted");
+    assert_eq!(
+        got,
+        LogoutClaims {
+            subject: Some("user-123".into()),
+            session_id: Some("sess-9".into()),
+            issued_at: NOW,
+            jti: "lt-7".into(),
+        }
+    );
+    let late = verify_logout(&token, &key_set(), &expectations(), NOW + 200).expect_err("expired");
+    assert_eq!(late.kind(), ErrorKind::TokenExpired);
 }

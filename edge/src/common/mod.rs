@@ -6,6 +6,7 @@
 
 pub mod brand;
 pub mod cookie;
+pub mod fetch;
 pub mod html;
 pub mod log;
 pub mod sign;

@@ -15,15 +15,11 @@
 use std::cell::RefCell;
 use std::collections::HashMap;
 use std::rc::Rc;
-use std::time::Duration;
 
-use futures_util::future::Either;
 use onegate_core::token::{self, Expectations, KeySet, SigningKey, VerifiedClaims};
 use onegate_core::{Error, ErrorKind};
 use serde::Deserialize;
-use worker::{
-    AbortController, Delay, Env, Fetch, Method, Request, RequestInit, wasm_bindgen::JsValue,
-};
+use worker::{Env, Method, Request, RequestInit, wasm_bindgen::JsValue};
 
 use super::webcrypto::WebCrypto;
 use crate::common::vars;
@@ -332,28 +328,15 @@ async fn claim_attempt(env: &Env, url: &str, now: i64) -> bool {
 /// The JWKS document at `url`, or `None` when the hub does not answer 200 within
 /// [`FETCH_TIMEOUT_MS`] or answers more than core accepts.
 async fn fetch_jwks(url: &str) -> Option<String> {
-    let controller = AbortController::default();
-    let signal = controller.signal();
-    let fetch = async {
-        let mut init = RequestInit::new();
-        init.with_method(Method::Get);
-        let req = Request::new_with_init(url, &init).ok()?;
-        let mut resp = Fetch::Request(req).send_with_signal(&signal).await.ok()?;
-        if resp.status_code() != 200 {
-            return None;
-        }
-        let text = resp.text().await.ok()?;
-        (text.len() <= token::MAX_JWKS_BYTES).then_some(text)
-    };
-    let timeout = Delay::from(Duration::from_millis(FETCH_TIMEOUT_MS));
-    futures_util::pin_mut!(fetch);
-    match futures_util::future::select(fetch, timeout).await {
-        Either::Left((text, _)) => text,
-        Either::Right(_) => {
-            controller.abort();
-            None
-        }
+    let mut init = RequestInit::new();
+    init.with_method(Method::Get);
+    let req = Request::new_with_init(url, &init).ok()?;
+    let mut resp = crate::common::fetch::with_timeout(req, FETCH_TIMEOUT_MS).await?;
+    if resp.status_code() != 200 {
+        return None;
     }
+    let text = resp.text().await.ok()?;
+    (text.len() <= token::MAX_JWKS_BYTES).then_some(text)
 }
 
 /// The `kid` of a token's header, or an empty string; only used to pick the cache step.

@@ -68,6 +68,8 @@ pub fn discovery(hub: &Hub) -> Result<Response> {
         "userinfo_endpoint": format!("{iss}/oauth/userinfo"),
         "jwks_uri": format!("{iss}/.well-known/jwks.json"),
         "end_session_endpoint": format!("{iss}/oauth/logout"),
+        "backchannel_logout_supported": true,
+        "backchannel_logout_session_supported": true,
         "response_types_supported": ["code"],
         "response_modes_supported": ["query"],
         "grant_types_supported": ["authorization_code"],
@@ -573,7 +575,7 @@ pub async fn logout(hub: &Hub, req: &Request) -> Result<Response> {
     let hint_matches = hinted_sid.is_some() && (cookie_sid.is_none() || cookie_sid == hinted_sid);
     if hint_matches {
         for sid in [hinted_sid.as_deref(), cookie_sid.as_deref()].into_iter().flatten() {
-            hub.store.revoke_session(sid, hub.now).await?;
+            end_session(hub, sid).await?;
         }
         let next = post_logout_target(hub, client_id.as_deref(), uri.as_deref(), state.as_deref())
             .await?
@@ -597,6 +599,73 @@ pub async fn logout(hub: &Hub, req: &Request) -> Result<Response> {
         form_button => "Sign out",
     };
     pages::page(200, "message.html", brand::name(), ctx)
+}
+
+/// How long the hub waits for a client's back-channel logout URI, in milliseconds.
+pub const BACKCHANNEL_TIMEOUT_MS: u64 = 2_000;
+
+/// Ends hub session `id` and the sessions it replaced ([`super::store::Store::revoke_session`]),
+/// then tells the clients that registered a back-channel logout URI and were given tokens for
+/// one of them, with a logout token each, all at once. A client that cannot be told is logged
+/// and does not hold up the sign-out: the session has ended at the hub either way.
+pub async fn end_session(hub: &Hub, id: &str) -> Result<()> {
+    let ended = hub.store.revoke_session(id, hub.now).await?;
+    let targets = hub.store.logout_targets(&ended).await?;
+    if targets.is_empty() {
+        return Ok(());
+    }
+    let keys = match hub.keys() {
+        Ok(keys) => keys,
+        Err(err) => {
+            worker::console_error!("hub: no key to sign logout tokens with: {err}");
+            return Ok(());
+        }
+    };
+    let sends = targets.iter().map(|target| {
+        let signed = random_id(16).map_err(|e| e.to_string()).and_then(|jti| {
+            let claims = oidc::logout_token_claims(
+                &hub.issuer,
+                &target.client_id,
+                &target.user_id,
+                &target.session_id,
+                hub.now as i64,
+                &jti,
+            );
+            token::sign_claims(&claims, token::LOGOUT_TOKEN_TYPE, keys.current())
+                .map_err(|e| e.to_string())
+        });
+        async move {
+            let delivered = match signed {
+                Ok(logout_token) => deliver_logout(&target.uri, &logout_token).await,
+                Err(err) => Err(err),
+            };
+            if let Err(err) = delivered {
+                worker::console_error!(
+                    "hub: back-channel logout of client {} not delivered: {err}",
+                    target.client_id
+                );
+            }
+        }
+    });
+    futures_util::future::join_all(sends).await;
+    Ok(())
+}
+
+/// Posts `logout_token` to a client's back-channel logout URI; `Err` says what went wrong.
+async fn deliver_logout(uri: &str, logout_token: &str) -> std::result::Result<(), String> {
+    let body: String = form_urlencoded::Serializer::new(String::new())
+        .append_pair("logout_token", logout_token)
+        .finish();
+    let headers = Headers::new();
+    headers.set("Content-Type", "application/x-www-form-urlencoded").map_err(|e| e.to_string())?;
+    let mut init = worker::RequestInit::new();
+    init.with_method(worker::Method::Post).with_headers(headers).with_body(Some(body.into()));
+    let req = Request::new_with_init(uri, &init).map_err(|e| e.to_string())?;
+    match crate::common::fetch::with_timeout(req, BACKCHANNEL_TIMEOUT_MS).await {
+        Some(resp) if resp.status_code() == 200 || resp.status_code() == 204 => Ok(()),
+        Some(resp) => Err(format!("answered {}", resp.status_code())),
+        None => Err(format!("no answer within {BACKCHANNEL_TIMEOUT_MS} ms")),
+    }
 }
 
 /// Verifies an `id_token_hint` (signature, issuer, type; an expired hint is still accepted)

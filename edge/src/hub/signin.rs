@@ -362,7 +362,7 @@ pub async fn signout(hub: &Hub, mut req: Request) -> Result<Response> {
         return cross_origin();
     }
     if let Some(id) = session::session_id(hub, &req) {
-        hub.store.revoke_session(&id, hub.now).await?;
+        super::oidc::end_session(hub, &id).await?;
     }
     let fields = form_fields(&mut req).await;
     let next = super::oidc::post_logout_target(

@@ -84,6 +84,19 @@ struct ClientRow {
 }
 
 /// A registered client with what the token endpoint needs besides [`Client`].
+/// A client to tell that a hub session ended ([`Store::logout_targets`]).
+#[derive(Debug, Clone, Deserialize)]
+pub struct LogoutTarget {
+    /// The client.
+    pub client_id: String,
+    /// Its back-channel logout URI.
+    pub uri: String,
+    /// The session's user.
+    pub user_id: String,
+    /// The session that ended.
+    pub session_id: String,
+}
+
 #[derive(Debug, Clone)]
 pub struct ClientRecord {
     /// Client id and redirect URIs, for the core's checks.
@@ -356,13 +369,30 @@ impl Store {
 
     /// Revokes a session and the sessions it replaced in the same browser; gates notice through
     /// `hub_sessions.revoked_at`. `UNION` (not `UNION ALL`) ends the walk on a repeated id.
-    pub async fn revoke_session(&self, id: &str, now: u64) -> Result<()> {
+    /// Returns the ids revoked now (not those revoked before).
+    pub async fn revoke_session(&self, id: &str, now: u64) -> Result<Vec<String>> {
         let sql = "WITH RECURSIVE chain(id) AS (SELECT ?1 UNION \
                    SELECT s.replaces FROM hub_sessions s JOIN chain c ON s.id = c.id \
                    WHERE s.replaces IS NOT NULL) \
                    UPDATE hub_sessions SET revoked_at = ?2 \
-                   WHERE id IN (SELECT id FROM chain) AND revoked_at IS NULL";
-        self.changes(sql, &[text(id), int(now)]).await.map(|_| ())
+                   WHERE id IN (SELECT id FROM chain) AND revoked_at IS NULL RETURNING id";
+        let rows: Vec<IdRow> = self.stmt(sql, &[text(id), int(now)])?.all().await?.results()?;
+        Ok(rows.into_iter().map(|r| r.id).collect())
+    }
+
+    /// The clients to tell that `sessions` ended: those with a back-channel logout URI that
+    /// exchanged a code of one of them, with the session and its user.
+    pub async fn logout_targets(&self, sessions: &[String]) -> Result<Vec<LogoutTarget>> {
+        if sessions.is_empty() {
+            return Ok(Vec::new());
+        }
+        let sql = "SELECT DISTINCT c.id AS client_id, c.backchannel_logout_uri AS uri, \
+                   a.user_id AS user_id, a.session_id AS session_id \
+                   FROM auth_codes a JOIN clients c ON c.id = a.client_id \
+                   WHERE a.session_id IN (SELECT value FROM json_each(?1)) \
+                   AND a.used_at IS NOT NULL AND c.backchannel_logout_uri IS NOT NULL";
+        let ids = serde_json::to_string(sessions).unwrap_or_else(|_| "[]".into());
+        self.stmt(sql, &[text(&ids)])?.all().await?.results()
     }
 
     /// The names of the user's hub groups, sorted.
