@@ -7,7 +7,7 @@
 //! | `GET, POST /signin` | email and password |
 //! | `GET, POST /signin/totp` | the two-factor code or a recovery code |
 //! | `GET, POST /signin/enrol` | first sign-in: enrol an authenticator, then recovery codes |
-//! | `POST /signout` | ends the hub session (gates notice through `hub_sessions.revoked_at`; clients with a back-channel logout URI get a logout token) |
+//! | `POST /signout` | ends the hub session and tells its clients (`oidc::end_session`) |
 //! | `GET /.well-known/openid-configuration` | discovery |
 //! | `GET /.well-known/jwks.json` | every public signing key |
 //! | `GET /oauth/authorize` | code flow with PKCE S256; silent when a hub session exists |
